@@ -1,0 +1,35 @@
+# acc — the two set-up commands (see README):
+#   make demo   installs what is missing, fetches MNIST, builds, runs recipes/quickstart.yaml
+#   make test   installs what is missing, fetches MNIST, builds, runs every test
+# Both start from a fresh Debian 12 machine (as root, or with sudo).
+
+BUILD ?= build
+JOBS ?= $(shell nproc)
+ACC := $(BUILD)/acc
+
+.PHONY: demo test setup build data bench clean reference
+
+demo: setup build
+	$(ACC) run recipes/quickstart.yaml
+
+test: setup build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+setup:
+	scripts/setup.sh
+
+data:
+	scripts/fetch_mnist.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Regenerates the recipe reference embedded in README.md from the registries.
+reference: build
+	scripts/update_reference.sh $(ACC)
+
+clean:
+	rm -rf $(BUILD)

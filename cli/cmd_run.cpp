@@ -1,0 +1,84 @@
+// `acc run RECIPE`: plan (validate) the recipe, then run it into runs/<run_id>/.
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "commands.h"
+#include "error.h"
+#include "progress.h"
+#include "recipe/catalog.h"
+#include "recipe/runner.h"
+#include "run/run_dir.h"
+#include "terminal.h"
+
+namespace acc::cli {
+
+namespace {
+
+struct RunCommandOptions {
+  std::string recipe;
+  std::vector<std::string> sets;
+  std::vector<std::string> recipe_dirs;
+  std::string runs_root;
+  std::string run_id;
+  bool dry_run = false;
+  bool quiet = false;
+  RuntimeOptions runtime;
+};
+
+int run_run(const RunCommandOptions& o) {
+  std::map<std::string, std::string> overrides;
+  for (const auto& s : o.sets) {
+    auto [name, value] = parse_set_override(s);
+    overrides[name] = value;
+  }
+  const Recipe recipe = load_recipe(resolve_recipe(o.recipe, recipe_dirs(o.recipe_dirs)), overrides);
+  if (!o.run_id.empty()) check_run_id(o.run_id);
+
+  if (o.dry_run) {
+    std::cout << format_plan(recipe, plan_recipe(recipe)) << "dry run: recipe is valid; nothing was written\n";
+    return 0;
+  }
+
+  RunOptions options;
+  options.device = configure_runtime(o.runtime);
+  options.runs_root = o.runs_root;
+  options.run_id = o.run_id;
+  const ProgressMode mode = o.quiet ? ProgressMode::kQuiet
+                            : stderr_is_terminal() ? ProgressMode::kLive
+                                                   : ProgressMode::kPlain;
+  ProgressPrinter progress(std::cerr, mode);
+  options.observers = {&progress};
+  options.listener = &progress;
+  options.cancel = &install_cancel_handler();
+  options.invocation = {{"recipe", o.recipe}, {"set", o.sets}, {"threads", o.runtime.threads},
+                        {"device", o.runtime.device}};
+
+  const RunResult result = run_recipe(recipe, options);
+  if (o.quiet) {
+    std::cout << result.dir << "\n";
+  } else {
+    std::cout << "run " << result.status << ": " << result.dir << "\n";
+    if (!result.reason.empty()) std::cout << "  " << result.reason << "\n";
+    std::cout << "  open viewer/index.html to look at it, or read " << result.dir << "/summary.json\n";
+  }
+  return result.status == "cancelled" ? static_cast<int>(ExitCode::kCancelled) : 0;
+}
+
+}  // namespace
+
+Command setup_run(CLI::App& app) {
+  auto opts = std::make_shared<RunCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "run a recipe (a YAML file, or the name of one in recipes/)");
+  cmd->add_option("recipe", opts->recipe, "recipe path or name")->required();
+  cmd->add_option("--set", opts->sets, "override a recipe var: --set steps=50 (repeatable)");
+  cmd->add_option("--recipes", opts->recipe_dirs, "extra directory to find recipes in (repeatable)");
+  cmd->add_option("--runs", opts->runs_root, "runs root directory (default: $ACC_RUNS or ./runs)");
+  cmd->add_option("--run-id", opts->run_id, "name of the run directory (default: <recipe>-<time>-<hex>)");
+  cmd->add_flag("--dry-run", opts->dry_run, "validate the whole recipe and print the plan; write nothing");
+  cmd->add_flag("-q,--quiet", opts->quiet, "no progress output; print only the run directory");
+  add_runtime_options(*cmd, opts->runtime);
+  return {cmd, [opts] { return run_run(*opts); }};
+}
+
+}  // namespace acc::cli

@@ -1,0 +1,20 @@
+// Subcommand registration. Each cli/cmd_<name>.cpp defines setup_<name>(), which adds
+// its subcommand with an options struct and returns how to run it; main.cpp lists them
+// in one table. Commands only parse options, call core, and print.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace acc::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // returns the process exit code
+};
+
+Command setup_run(CLI::App& app);
+Command setup_recipes(CLI::App& app);
+
+}  // namespace acc::cli

@@ -1,0 +1,48 @@
+// The `acc` executable: registers the subcommands, parses, runs, and maps errors to exit
+// codes in one place. acc::Error messages are single lines meant for the user.
+#include <iostream>
+#include <vector>
+
+#include "commands.h"
+#include "error.h"
+#include "terminal.h"
+#include "version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"acc — Autoencoder Control Center: reproducible autoencoder/VAE experiments as checkpoint trees"};
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "print acc, LibTorch and BLAS versions and the thread count");
+
+  std::vector<acc::cli::Command> commands = {
+      acc::cli::setup_run(app),
+      acc::cli::setup_recipes(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    if (show_version) {
+      acc::cli::configure_threads(acc::cli::kDefaultThreads);
+      std::cout << "acc " << acc::acc_version() << "\n"
+                << "libtorch " << acc::libtorch_version() << "\n"
+                << "blas " << acc::blas_in_use() << "\n"
+                << "threads " << acc::intra_op_threads() << " (default; change with --threads)\n"
+                << "cuda " << (acc::cuda_available() ? "available" : "not available (CPU build)") << "\n";
+      return 0;
+    }
+    for (auto& command : commands)
+      if (command.app->parsed()) return command.run();
+    std::cout << app.help();
+    return 0;
+  } catch (const acc::Error& e) {
+    std::cerr << "acc: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "acc: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

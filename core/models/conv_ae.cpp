@@ -1,0 +1,18 @@
+// conv_ae: the shared conv encoder with one latent head, then the shared conv decoder.
+#include "models/conv_ae.h"
+
+namespace acc {
+
+ConvAEImpl::ConvAEImpl(int64_t image_size, int64_t latent)
+    : ConvModel("conv_ae", image_size, latent, {"fc_enc"}) {}
+
+ModelOutputs ConvAEImpl::forward(const torch::Tensor& x) {
+  torch::Tensor latent = encoder(x).at(0);
+  return {{ModelOutput::LATENT, latent}, {ModelOutput::RECONSTRUCTION, decoder(latent)}};
+}
+
+std::set<ModelOutput> ConvAEImpl::outputs() const {
+  return {ModelOutput::LATENT, ModelOutput::RECONSTRUCTION};
+}
+
+}  // namespace acc

@@ -1,0 +1,76 @@
+// The convolutional encoder and decoder shared by conv_ae and conv_vae, and ConvModel, the
+// base both derive from, so the two models differ only in what sits between encoder and
+// decoder (one latent head, or a mean/log-variance pair and the reparameterisation).
+// Two stride-2 convolutions halve the image twice, so the image side must be a multiple
+// of 4: 28 px gives a 7x7 grid, 32 px an 8x8 grid.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "models/model.h"
+
+namespace acc {
+
+// Side of the 64-channel feature grid for `image_size`; acc::Error (naming the
+// `image_size` field) when the encoder cannot halve it twice exactly.
+int64_t conv_grid_size(int64_t image_size);
+
+// conv1 -> ReLU -> conv2 -> ReLU -> flatten, then one Linear head per name, each mapping
+// the features to `latent` values. Heads live here (not in the model) so that gating
+// "encoder" covers everything that produces the latent.
+class ConvEncoderImpl : public torch::nn::Module {
+ public:
+  ConvEncoderImpl(int64_t image_size, int64_t latent, const std::vector<std::string>& head_names);
+  // One [B, latent] tensor per head, in the order of `head_names`.
+  std::vector<torch::Tensor> forward(const torch::Tensor& x);
+
+ private:
+  int64_t image_size_;
+  torch::nn::Conv2d conv1;
+  torch::nn::Conv2d conv2;
+  std::vector<torch::nn::Linear> heads_;
+};
+TORCH_MODULE(ConvEncoder);
+
+// fc_dec -> ReLU -> reshape to the grid -> deconv1 -> ReLU -> deconv2 -> Sigmoid.
+class ConvDecoderImpl : public torch::nn::Module {
+ public:
+  ConvDecoderImpl(int64_t image_size, int64_t latent);
+  torch::Tensor forward(const torch::Tensor& z);  // [B, latent] -> [B, 1, H, W] in [0, 1]
+
+ private:
+  int64_t grid_;
+  torch::nn::Linear fc_dec;
+  torch::nn::ConvTranspose2d deconv1;
+  torch::nn::ConvTranspose2d deconv2;
+};
+TORCH_MODULE(ConvDecoder);
+
+// Everything conv_ae and conv_vae have in common: the encoder (with the heads named by the
+// derived model), the decoder, decode(), sizes and config(). Registered as `encoder` and
+// `decoder`, so module paths are encoder.conv1, ..., decoder.deconv2 in both models.
+class ConvModel : public Model {
+ public:
+  torch::Tensor decode(const torch::Tensor& z) override { return decoder(z); }
+  int64_t latent_dim() const override { return latent_; }
+  ImageShape input_shape() const override { return {/*channels=*/1, image_size_, image_size_}; }
+  nlohmann::json config() const override;
+
+ protected:
+  // `type` is the registry name written into config().
+  ConvModel(std::string type, int64_t image_size, int64_t latent,
+            const std::vector<std::string>& head_names);
+
+  ConvEncoder encoder;
+  ConvDecoder decoder;
+
+ private:
+  std::string type_;
+  int64_t image_size_;
+  int64_t latent_;
+};
+
+}  // namespace acc

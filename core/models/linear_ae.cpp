@@ -1,0 +1,35 @@
+// linear_ae: Linear(C*H*W, hidden) -> ReLU -> Linear(hidden, C*H*W) -> Sigmoid.
+#include "models/linear_ae.h"
+
+namespace acc {
+
+LinearAEImpl::LinearAEImpl(int64_t image_size, int64_t hidden)
+    : shape_{/*channels=*/1, image_size, image_size},
+      hidden_(hidden),
+      encoder(shape_.numel(), hidden),
+      decoder(hidden, shape_.numel()) {
+  register_module("encoder", encoder);
+  register_module("decoder", decoder);
+}
+
+ModelOutputs LinearAEImpl::forward(const torch::Tensor& x) {
+  TORCH_CHECK(x.dim() == 4 && x.size(1) == shape_.channels && x.size(2) == shape_.height &&
+                  x.size(3) == shape_.width,
+              "linear_ae expects [B, ", shape_.str(), "] input, got ", x.sizes());
+  torch::Tensor latent = torch::relu(encoder(x.flatten(/*start_dim=*/1)));
+  return {{ModelOutput::LATENT, latent}, {ModelOutput::RECONSTRUCTION, decode(latent)}};
+}
+
+torch::Tensor LinearAEImpl::decode(const torch::Tensor& z) {
+  return torch::sigmoid(decoder(z)).view({-1, shape_.channels, shape_.height, shape_.width});
+}
+
+std::set<ModelOutput> LinearAEImpl::outputs() const {
+  return {ModelOutput::LATENT, ModelOutput::RECONSTRUCTION};
+}
+
+nlohmann::json LinearAEImpl::config() const {
+  return {{"type", "linear_ae"}, {"hidden", hidden_}, {"image_size", shape_.height}};
+}
+
+}  // namespace acc

@@ -1,0 +1,31 @@
+// The contract between models and tasks: a model's forward returns a map keyed by
+// ModelOutput, and each task reads only the keys it needs. New outputs are added here,
+// in the enum and in the name table below (one place).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace acc {
+
+enum class ModelOutput {
+  LATENT,          // the representation tasks probe: [B, latent_dim]
+  RECONSTRUCTION,  // decoded image, same shape as the input, values in [0, 1]
+  MU,              // posterior mean [B, latent_dim] (VAEs)
+  LOGVAR,          // posterior log-variance [B, latent_dim] (VAEs)
+  ATTENTION,       // decoder attention weights (factor-slot models)
+  LOGITS,          // class logits produced by the model itself
+};
+
+using ModelOutputs = std::map<ModelOutput, torch::Tensor>;
+
+// Lower-case name used in errors, events and the README ("latent", "mu", ...).
+std::string model_output_name(ModelOutput output);
+std::optional<ModelOutput> model_output_from_name(const std::string& name);
+const std::vector<ModelOutput>& all_model_outputs();
+
+}  // namespace acc

@@ -1,0 +1,95 @@
+// The model table: every model acc can build, its options (documented in the README's
+// recipe reference) and how to build it. Adding a model = one file + one row here.
+#include "models/registry.h"
+
+#include "error.h"
+#include "models/conv_ae.h"
+#include "models/conv_vae.h"
+#include "models/linear_ae.h"
+
+namespace acc {
+namespace {
+
+// Options arrive type-checked but not range-checked; a zero-width layer would only fail
+// later inside LibTorch with a message about tensor shapes.
+int64_t positive_int(const nlohmann::json& options, const std::string& field) {
+  const int64_t value = options.at(field).get<int64_t>();
+  if (value <= 0)
+    throw Error("field '" + field + "' must be a positive integer, got " + std::to_string(value));
+  return value;
+}
+
+OptionSpec image_size_option() {
+  return {"image_size", OptionType::kInt, false, 28,
+          "side of the square input images in pixels; must match the dataset"};
+}
+
+OptionSpec latent_option() {
+  return {"latent", OptionType::kInt, false, 16, "number of latent dimensions"};
+}
+
+}  // namespace
+
+const std::vector<ModelSpec>& model_registry() {
+  static const std::vector<ModelSpec> table = {
+      {"linear_ae",
+       "one-hidden-layer autoencoder; the latent is the ReLU hidden layer",
+       {{"hidden", OptionType::kInt, false, 64, "hidden units (= latent dimensions)"},
+        image_size_option()},
+       [](const nlohmann::json& o) -> ModelPtr {
+         return LinearAE(positive_int(o, "image_size"), positive_int(o, "hidden")).ptr();
+       }},
+      {"conv_ae",
+       "convolutional autoencoder (two stride-2 convs, linear latent)",
+       {latent_option(), image_size_option()},
+       [](const nlohmann::json& o) -> ModelPtr {
+         return ConvAE(positive_int(o, "image_size"), positive_int(o, "latent")).ptr();
+       }},
+      {"conv_vae",
+       "convolutional VAE: mu/logvar heads, sampled z in training, z = mu in evaluation",
+       {latent_option(), image_size_option()},
+       [](const nlohmann::json& o) -> ModelPtr {
+         return ConvVAE(positive_int(o, "image_size"), positive_int(o, "latent")).ptr();
+       }},
+  };
+  return table;
+}
+
+const ModelSpec* find_model_spec(const std::string& name) {
+  for (const auto& spec : model_registry())
+    if (spec.name == name) return &spec;
+  return nullptr;
+}
+
+std::string model_names() {
+  std::string out;
+  for (const auto& spec : model_registry()) out += (out.empty() ? "" : ", ") + spec.name;
+  return out;
+}
+
+ModelPtr build_model(const std::string& name, const nlohmann::json& options,
+                     const std::string& where) {
+  const std::string context = where.empty() ? "model '" + name + "'" : where;
+  const ModelSpec* spec = find_model_spec(name);
+  if (!spec)
+    throw Error(context + ": unknown model '" + name + "'; valid models: " + model_names());
+  const nlohmann::json resolved = resolve_options(spec->options, options, context);
+  try {
+    return spec->build(resolved);
+  } catch (const Error& e) {
+    // Range errors raised while building name the field but not where it came from.
+    throw Error(context + ": " + e.what(), e.code());
+  }
+}
+
+ModelPtr build_model_from_config(const nlohmann::json& config) {
+  if (!config.is_object() || !config.contains("type") || !config["type"].is_string())
+    throw Error("model config: expected a map with a string field 'type' (one of " + model_names() +
+                "), got " + config.dump());
+  nlohmann::json options = config;
+  options.erase("type");
+  const std::string type = config["type"];
+  return build_model(type, options, "model config (" + type + ")");
+}
+
+}  // namespace acc

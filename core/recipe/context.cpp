@@ -1,0 +1,43 @@
+// RecipeContext helpers shared by several ops; see context.h.
+#include "recipe/context.h"
+
+#include "error.h"
+
+namespace acc {
+
+void Plan::describe(const RecipeOp& op, const std::string& text) {
+  lines.push_back("  line " + std::to_string(op.line) + "  " + op.op + ": " + text);
+}
+
+NodeMeta RecipeContext::save_node(const std::string& tag) {
+  NodeMeta node = store->save(state, tag, current_node, lineage);
+  current_node = node.id;
+  current_tag = node.tag;
+  run->events().emit("checkpoint.saved", {{"id", node.id}, {"tag", node.tag}, {"parent", node.parent},
+                                          {"step", node.step}});
+  run->record_checkpoint({{"id", node.id}, {"tag", node.tag}, {"step", node.step}});
+  if (listener) listener->on_checkpoint(node);
+  return node;
+}
+
+nlohmann::json RecipeContext::evaluate(const std::vector<std::string>& task_names) {
+  nlohmann::json metrics = nlohmann::json::object();
+  for (auto& t : state.tasks()) {
+    const std::string& name = t.task->name();
+    if (!task_names.empty() && std::find(task_names.begin(), task_names.end(), name) == task_names.end())
+      continue;
+    const Metrics m = t.task->evaluate(state.model(), *t.dataset, state.device());
+    metrics[name] = nlohmann::json(m);
+  }
+  // Metrics belong to the node only if nothing has trained since it was saved or loaded.
+  const bool at_node = !current_node.empty() && store->read(current_node).step == state.step();
+  const std::string label = at_node ? current_tag : "step_" + std::to_string(state.step());
+  run->events().emit("eval.metrics", {{"node", at_node ? nlohmann::json(current_node) : nlohmann::json()},
+                                      {"tag", label}, {"step", state.step()}, {"metrics", metrics}});
+  if (at_node) store->record_metrics(current_node, metrics);
+  run->record_metrics(label, metrics);
+  if (listener) listener->on_eval(label, metrics);
+  return metrics;
+}
+
+}  // namespace acc

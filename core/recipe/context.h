@@ -1,0 +1,76 @@
+// The state recipe ops work on, in its two forms:
+//  - Plan: the dry run. Ops check their fields and their meaning against what earlier ops
+//    set up (datasets loaded, a model built, tasks compatible, tags unique) and describe
+//    what they will do. Datasets are really loaded here (cheap, and it proves the files
+//    exist and parse) and handed to the run, so nothing is loaded twice.
+//  - RecipeContext: the real run — the training state, the run directory, the checkpoint
+//    store, the current node and its lineage.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "recipe/recipe.h"
+#include "run/checkpoint.h"
+#include "run/run_dir.h"
+#include "train/trainer.h"
+
+namespace acc {
+
+// Callbacks for a front-end (the CLI prints them); all optional.
+class RunListener {
+ public:
+  virtual ~RunListener() = default;
+  virtual void on_run_created(const std::string& /*run_id*/, const std::string& /*dir*/) {}
+  virtual void on_phase(const std::string& /*name*/) {}
+  virtual void on_log(const std::string& /*message*/) {}
+  virtual void on_checkpoint(const NodeMeta& /*node*/) {}
+  virtual void on_eval(const std::string& /*node_tag*/, const nlohmann::json& /*metrics*/) {}
+};
+
+// Thrown by the train op when the cancel flag stopped training; the runner saves the
+// state and ends the run as cancelled.
+struct RunCancelled {};
+
+using DatasetMap = std::map<std::string, std::shared_ptr<Dataset>>;
+
+struct Plan {
+  std::string data_root;
+  DatasetMap datasets;  // loaded for real, reused by the run
+  ModelPtr model;       // built to check shapes and outputs; the run builds its own
+  std::vector<std::string> task_names;
+  bool has_training_task = false;
+  std::set<std::string> tags;
+  int64_t total_steps = 0;
+  std::vector<std::string> lines;  // the printed plan, one line per op
+  void describe(const RecipeOp& op, const std::string& text);
+};
+
+struct RecipeContext {
+  explicit RecipeContext(torch::Device device) : state(device) {}
+
+  TrainingState state;
+  DatasetMap datasets;
+  RunDir* run = nullptr;
+  std::unique_ptr<CheckpointStore> store;
+  std::string current_node;  // id of the node the state was last saved as or loaded from
+  std::string current_tag;
+  nlohmann::json lineage = nlohmann::json::array();  // ops applied since run start
+  std::vector<TrainObserver*> observers;            // from the front-end (progress)
+  const std::atomic<bool>* cancel = nullptr;
+  RunListener* listener = nullptr;
+
+  // Saves the state as a node whose parent is the current node and makes it current.
+  NodeMeta save_node(const std::string& tag);
+  // Evaluates attached tasks (all, or those named), emits eval.metrics, records the
+  // metrics on the current node when the state is exactly that node's, and in the summary.
+  nlohmann::json evaluate(const std::vector<std::string>& task_names);
+};
+
+}  // namespace acc

@@ -1,0 +1,278 @@
+// The recipe op table. Each row: fields, plan (dry-run validation + description) and
+// execute (the real run). Ops stay small; shared work lives in RecipeContext.
+#include "recipe/ops.h"
+
+#include <sstream>
+
+#include "data/registry.h"
+#include "error.h"
+#include "models/registry.h"
+#include "run/train_events.h"
+#include "tasks/registry.h"
+
+namespace acc {
+
+namespace {
+
+using nlohmann::json;
+
+// Fields common to the op row, removed before passing the rest on as type options.
+json without(const json& fields, std::initializer_list<const char*> keys) {
+  json rest = fields;
+  for (const char* k : keys) rest.erase(k);
+  return rest;
+}
+
+std::string known(const DatasetMap& datasets) {
+  std::string out;
+  for (const auto& [name, d] : datasets) out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? "(none loaded yet: add a load_dataset op first)" : out;
+}
+
+std::shared_ptr<Dataset> need_dataset(const DatasetMap& datasets, const std::string& name, const RecipeOp& op) {
+  auto it = datasets.find(name);
+  if (it == datasets.end())
+    throw Error(op.where() + ": field 'dataset': no dataset named '" + name + "'; loaded datasets: " + known(datasets));
+  return it->second;
+}
+
+std::string dataset_source(const RecipeOp& op) {
+  if (op.fields.contains("source") && op.fields["source"].is_string()) return op.fields["source"];
+  if (op.fields.contains("name") && op.fields["name"].is_string()) return op.fields["name"];
+  return "";
+}
+
+TaskConfig task_config(const json& f) {
+  TaskConfig c;
+  c.type = f.at("task");
+  c.name = f.value("name", "").empty() ? c.type : f.at("name").get<std::string>();
+  c.dataset = f.at("dataset");
+  c.weight = f.at("weight");
+  if (f.contains("latent_slice")) c.latent_slice = LatentSlice{f["latent_slice"][0], f["latent_slice"][1]};
+  c.options = without(f, {"task", "name", "dataset", "weight", "latent_slice"});
+  return c;
+}
+
+std::string describe_dataset(const Dataset& d) {
+  std::ostringstream os;
+  os << d.name << " (source " << d.source << ", " << d.train.size() << " train / " << d.test.size()
+     << " test, " << d.train.images.size(1) << "x" << d.image_size() << "x" << d.image_size();
+  if (d.has_labels()) os << ", " << d.num_classes << " classes";
+  for (const auto& f : d.factor_names) os << ", factor " << f;
+  os << ")";
+  return os.str();
+}
+
+int64_t parameter_count(Model& model) {
+  int64_t n = 0;
+  for (const auto& p : model.parameters()) n += p.numel();
+  return n;
+}
+
+std::vector<std::string> string_list(const json& list, const RecipeOp& op, const char* field) {
+  std::vector<std::string> out;
+  for (const auto& v : list) {
+    if (!v.is_string()) throw Error(op.where() + ": field '" + field + "' must be a list of names");
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<OpDef> build_table() {
+  std::vector<OpDef> ops;
+
+  ops.push_back({"phase", "Start a named phase (shown in progress, events and the summary).",
+                 {{"name", OptionType::kString, true, nullptr, "phase name"}}, "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) { plan.describe(op, "'" + f["name"].get<std::string>() + "'"); },
+                 [](const RecipeOp&, const json& f, RecipeContext& ctx) {
+                   ctx.run->begin_phase(f["name"]);
+                   if (ctx.listener) ctx.listener->on_phase(f["name"]);
+                 }});
+
+  ops.push_back({"log", "Write a message to the event log (and the terminal).",
+                 {{"message", OptionType::kString, true, nullptr, "text to log"}}, "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) { plan.describe(op, f["message"].get<std::string>()); },
+                 [](const RecipeOp&, const json& f, RecipeContext& ctx) {
+                   ctx.run->events().emit("log", {{"message", f["message"]}});
+                   if (ctx.listener) ctx.listener->on_log(f["message"]);
+                 }});
+
+  ops.push_back({"load_dataset",
+                 "Load a dataset under a name. Source options (see Datasets) are written in the op itself.",
+                 {{"name", OptionType::kString, true, nullptr, "name tasks use to refer to it"},
+                  {"source", OptionType::kString, false, nullptr, "dataset source; defaults to `name`"}},
+                 "dataset",
+                 [](const RecipeOp& op) {
+                   const auto* spec = find_dataset_source(dataset_source(op));
+                   if (!spec) throw Error(op.where() + ": unknown dataset source '" + dataset_source(op) +
+                                          "'; valid sources: " + dataset_source_names());
+                   return spec->options;
+                 },
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   const std::string name = f["name"];
+                   if (plan.datasets.count(name))
+                     throw Error(op.where() + ": a dataset named '" + name + "' is already loaded; choose another name");
+                   const std::string source = f.value("source", name);
+                   auto d = std::make_shared<Dataset>(load_dataset(name, source, without(f, {"name", "source"}),
+                                                                   plan.data_root, op.where()));
+                   plan.describe(op, describe_dataset(*d));
+                   plan.datasets[name] = std::move(d);
+                 },
+                 [](const RecipeOp&, const json& f, RecipeContext& ctx) {
+                   const auto& d = *ctx.datasets.at(f["name"]);
+                   ctx.run->events().emit("log", {{"message", "dataset " + describe_dataset(d)}});
+                 }});
+
+  ops.push_back({"create_model",
+                 "Build a fresh model (weights drawn from the run's seeded generator); it becomes a new tree root.",
+                 {{"model", OptionType::kString, true, nullptr, "model type (see Models)"}},
+                 "model",
+                 [](const RecipeOp& op) {
+                   const std::string type = op.fields.value("model", "");
+                   const auto* spec = find_model_spec(type);
+                   if (!spec) throw Error(op.where() + ": unknown model '" + type + "'; valid models: " + model_names());
+                   return spec->options;
+                 },
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   plan.model = build_model(f["model"], without(f, {"model"}), op.where());
+                   plan.task_names.clear();
+                   plan.has_training_task = false;
+                   plan.describe(op, f["model"].get<std::string>() + " (latent " + std::to_string(plan.model->latent_dim()) +
+                                         ", " + std::to_string(parameter_count(*plan.model)) + " parameters)");
+                 },
+                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
+                   ctx.state.set_model(build_model(f["model"], without(f, {"model"}), op.where()));
+                   ctx.current_node.clear();
+                   ctx.current_tag.clear();
+                 }});
+
+  ops.push_back({"attach_task",
+                 "Attach a task to the current model. Task-type options (see Tasks) are written in the op itself.",
+                 {{"task", OptionType::kString, true, nullptr, "task type (see Tasks)"},
+                  {"name", OptionType::kString, false, nullptr, "unique task name; defaults to the type"},
+                  {"dataset", OptionType::kString, true, nullptr, "name of a loaded dataset"},
+                  {"weight", OptionType::kFloat, false, 1.0, "loss weight (beta for kl)"},
+                  {"latent_slice", OptionType::kSlice, false, nullptr, "read only latent dims [start, end)"}},
+                 "task",
+                 [](const RecipeOp& op) {
+                   const std::string type = op.fields.value("task", "");
+                   const auto* spec = find_task_spec(type);
+                   if (!spec) throw Error(op.where() + ": unknown task type '" + type + "'; valid types: " + task_type_names());
+                   return spec->options;
+                 },
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   if (!plan.model) throw Error(op.where() + ": no model yet; add a create_model op before attach_task");
+                   TaskConfig config = task_config(f);
+                   auto dataset = need_dataset(plan.datasets, config.dataset, op);
+                   for (const auto& n : plan.task_names)
+                     if (n == config.name)
+                       throw Error(op.where() + ": a task named '" + n + "' is already attached; set a different name:");
+                   TaskPtr task = build_task(config, op.where());
+                   try {
+                     task->check_compatible(*plan.model, *dataset);
+                   } catch (const Error& e) {
+                     throw Error(op.where() + ": " + e.what());
+                   }
+                   plan.task_names.push_back(config.name);
+                   plan.has_training_task = plan.has_training_task || task->trains();
+                   std::string slice = config.latent_slice ? " on latent [" + std::to_string(config.latent_slice->start) + ", " +
+                                                                 std::to_string(config.latent_slice->end) + ")" : "";
+                   plan.describe(op, config.name + " (" + config.type + " on " + config.dataset + slice + ", weight " +
+                                         json(config.weight).dump() + ")");
+                 },
+                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
+                   TaskConfig config = task_config(f);
+                   ctx.state.attach(build_task(config, op.where()), need_dataset(ctx.datasets, config.dataset, op), op.where());
+                 }});
+
+  ops.push_back({"detach_all_tasks", "Remove every attached task (before reconfiguring a branch).", {}, "", nullptr,
+                 [](const RecipeOp& op, const json&, Plan& plan) {
+                   plan.task_names.clear();
+                   plan.has_training_task = false;
+                   plan.describe(op, "all tasks detached");
+                 },
+                 [](const RecipeOp&, const json&, RecipeContext& ctx) { ctx.state.detach_all(); }});
+
+  ops.push_back({"train", "Train the current model with the attached tasks (Adam).",
+                 {{"steps", OptionType::kInt, true, nullptr, "number of optimiser steps (> 0)"},
+                  {"lr", OptionType::kFloat, false, 1e-3, "Adam learning rate"},
+                  {"batch_size", OptionType::kInt, false, 128, "batch size per dataset per step"},
+                  {"log_every", OptionType::kInt, false, 0, "steps between train.metrics events; 0 = about 500 per train op"}},
+                 "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   const int64_t steps = f["steps"], batch = f["batch_size"];
+                   if (steps <= 0) throw Error(op.where() + ": field 'steps' must be positive, got " + std::to_string(steps));
+                   if (batch <= 0) throw Error(op.where() + ": field 'batch_size' must be positive, got " + std::to_string(batch));
+                   if (f["lr"].get<double>() <= 0) throw Error(op.where() + ": field 'lr' must be positive");
+                   if (!plan.model) throw Error(op.where() + ": no model yet; add create_model and attach_task ops before train");
+                   if (!plan.has_training_task) throw Error(op.where() + ": no training task attached; add attach_task ops before train");
+                   plan.total_steps += steps;
+                   plan.describe(op, std::to_string(steps) + " steps, lr " + json(f["lr"]).dump() + ", batch " + std::to_string(batch));
+                 },
+                 [](const RecipeOp&, const json& f, RecipeContext& ctx) {
+                   TrainSpec spec{f["steps"], f["batch_size"], f["lr"]};
+                   const int64_t every = f["log_every"].get<int64_t>() > 0 ? f["log_every"].get<int64_t>()
+                                                                           : default_log_every(spec.steps);
+                   TrainEventWriter events(ctx.run->events(), every);
+                   std::vector<TrainObserver*> observers = {&events};
+                   observers.insert(observers.end(), ctx.observers.begin(), ctx.observers.end());
+                   const TrainOutcome outcome = train(ctx.state, spec, observers, ctx.cancel);
+                   if (outcome.status == TrainStatus::kCancelled) throw RunCancelled{};
+                 }});
+
+  ops.push_back({"save_checkpoint", "Save the current state as a node of the checkpoint tree; it becomes current.",
+                 {{"tag", OptionType::kString, true, nullptr, "unique name of the node within the run"}}, "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   const std::string tag = f["tag"];
+                   if (!plan.model) throw Error(op.where() + ": nothing to save; add a create_model op first");
+                   if (!plan.tags.insert(tag).second)
+                     throw Error(op.where() + ": tag '" + tag + "' is already used in this recipe; tags must be unique");
+                   plan.describe(op, "node '" + tag + "'");
+                 },
+                 [](const RecipeOp&, const json& f, RecipeContext& ctx) { ctx.save_node(f["tag"]); }});
+
+  ops.push_back({"evaluate", "Evaluate attached tasks on their test splits; metrics go to events, the node and the summary.",
+                 {{"tasks", OptionType::kList, false, json::array(), "task names to evaluate; empty = all attached"}}, "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   if (!plan.model || plan.task_names.empty())
+                     throw Error(op.where() + ": nothing to evaluate; attach tasks first");
+                   for (const auto& name : string_list(f["tasks"], op, "tasks"))
+                     if (std::find(plan.task_names.begin(), plan.task_names.end(), name) == plan.task_names.end())
+                       throw Error(op.where() + ": field 'tasks': no attached task named '" + name + "'");
+                   plan.describe(op, f["tasks"].empty() ? "all attached tasks" : f["tasks"].dump());
+                 },
+                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) { ctx.evaluate(string_list(f["tasks"], op, "tasks")); }});
+  return ops;
+}
+
+}  // namespace
+
+const std::vector<OpDef>& op_registry() {
+  static const std::vector<OpDef> table = build_table();
+  return table;
+}
+
+const OpDef* find_op(const std::string& name) {
+  for (const auto& op : op_registry())
+    if (op.name == name) return &op;
+  return nullptr;
+}
+
+std::string op_names() {
+  std::string out;
+  for (const auto& op : op_registry()) out += (out.empty() ? "" : ", ") + op.name;
+  return out;
+}
+
+nlohmann::json resolve_op_fields(const RecipeOp& op) {
+  const OpDef* def = find_op(op.op);
+  if (!def) throw Error(op.where() + ": unknown op '" + op.op + "'; valid ops: " + op_names());
+  std::vector<OptionSpec> specs = def->fields;
+  if (def->extra_fields) {
+    auto extra = def->extra_fields(op);
+    specs.insert(specs.end(), extra.begin(), extra.end());
+  }
+  return resolve_options(specs, op.fields, op.where());
+}
+
+}  // namespace acc

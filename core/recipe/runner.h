@@ -1,0 +1,48 @@
+// Running a recipe: plan (validate every op, load the data) before anything is written,
+// then create the run directory, seed, and execute the ops in order. A recipe that fails
+// validation leaves nothing on disk; a run that fails or is cancelled afterwards is marked
+// so in summary.json and events.jsonl (a cancelled run also saves its state as a node).
+#pragma once
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "recipe/context.h"
+#include "recipe/recipe.h"
+
+namespace acc {
+
+struct RunOptions {
+  std::string runs_root;  // empty: default_runs_root()
+  std::string run_id;     // empty: make_run_id(recipe.name)
+  std::string data_root;  // empty: default_data_root()
+  torch::Device device = torch::kCPU;
+  std::vector<TrainObserver*> observers;  // front-end progress display
+  RunListener* listener = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
+  nlohmann::json invocation = nlohmann::json::object();  // command line, for config.json
+};
+
+struct RunResult {
+  std::string run_id;
+  std::string dir;
+  std::string status;  // completed | cancelled | failed
+  std::string reason;
+};
+
+// Validates the whole recipe and loads its datasets; acc::Error on the first problem.
+Plan plan_recipe(const Recipe& recipe, const std::string& data_root = "");
+// The plan as text: one line per op, then totals.
+std::string format_plan(const Recipe& recipe, const Plan& plan);
+// Plans, then runs. Validation errors throw before anything is written. Errors during the
+// run mark it failed and are rethrown (exit code kFailure for run-time failures).
+RunResult run_recipe(const Recipe& recipe, const RunOptions& options);
+
+// Fixed test-split indices for visualisation grids: round-robin over classes when the
+// dataset has labels (the first example of each class, then the second, ...), else evenly
+// spaced. Independent of the seed, so every run and branch shows the same images.
+std::vector<int64_t> visualization_indices(const Dataset& dataset, int64_t count = 16);
+
+}  // namespace acc

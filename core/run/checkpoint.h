@@ -1,0 +1,58 @@
+// CheckpointStore: the nodes of a run's checkpoint tree, under runs/<run>/checkpoints/.
+// Each node is a directory checkpoints/<id>/ holding
+//   state.pt   — model, optimiser, probe heads + their optimisers, step, RNG state
+//   meta.json  — id, tag, parent, run, step, created, model config, task configs, the
+//                datasets those tasks read, lineage (the recipe ops that produced it) and
+//                evaluation metrics.
+// A node is written into a temporary directory and renamed into place, so a killed process
+// never leaves a half-written node; readers ignore directories starting with '.'.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "train/training_state.h"
+
+namespace acc {
+
+struct NodeMeta {
+  std::string id;
+  std::string tag;
+  std::string parent;  // id of the parent node, empty for a root
+  std::string run_id;
+  int64_t step = 0;
+  std::string created;
+  nlohmann::json model;     // Model::config()
+  nlohmann::json tasks;     // [TaskConfig::to_json()]
+  nlohmann::json datasets;  // {name: Dataset::info} for every dataset the tasks read
+  nlohmann::json lineage;   // [resolved recipe op] from run start to this node
+  nlohmann::json metrics = nlohmann::json::object();  // {task: {metric: value}}
+
+  nlohmann::json to_json() const;
+  static NodeMeta from_json(const nlohmann::json& j);
+};
+
+class CheckpointStore {
+ public:
+  CheckpointStore(std::filesystem::path dir, std::string run_id);
+
+  // Saves `state` as a new node. Refuses a tag already used in this run.
+  NodeMeta save(const TrainingState& state, const std::string& tag, const std::string& parent,
+                const nlohmann::json& lineage);
+  std::vector<NodeMeta> list() const;  // ordered by creation
+  std::optional<NodeMeta> find_tag(const std::string& tag) const;
+  NodeMeta read(const std::string& id) const;
+  std::filesystem::path state_path(const std::string& id) const;
+  // Rewrites meta.json atomically with metrics merged in.
+  void record_metrics(const std::string& id, const nlohmann::json& metrics);
+
+ private:
+  std::filesystem::path node_dir(const std::string& id) const;
+  std::filesystem::path dir_;
+  std::string run_id_;
+};
+
+}  // namespace acc

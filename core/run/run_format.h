@@ -1,0 +1,33 @@
+// The run directory format, defined in one place (documented in docs/run-format.md).
+// Bump kRunFormatVersion on any incompatible change; readers (the viewer, acc tree) show a
+// notice for versions newer than they know.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace acc::run_format {
+
+inline constexpr int kRunFormatVersion = 1;
+
+inline constexpr std::string_view kConfigFile = "config.json";
+inline constexpr std::string_view kEventsFile = "events.jsonl";
+inline constexpr std::string_view kSummaryFile = "summary.json";
+inline constexpr std::string_view kCheckpointsDir = "checkpoints";
+inline constexpr std::string_view kRecipeCopyFile = "recipe.yaml";
+
+// Every event type acc writes. A reader must ignore types it does not know.
+inline constexpr std::array<std::string_view, 13> kEventTypes = {
+    "run.created",  "run.started",     "phase.started", "train.progress", "train.metrics",
+    "eval.metrics", "checkpoint.saved", "artifact.created", "log",          "heartbeat",
+    "run.completed", "run.cancelled",   "run.failed",
+};
+
+// Run lifecycle: created -> running -> completed | cancelled | failed.
+inline constexpr std::string_view kStatusCreated = "created";
+inline constexpr std::string_view kStatusRunning = "running";
+inline constexpr std::string_view kStatusCompleted = "completed";
+inline constexpr std::string_view kStatusCancelled = "cancelled";
+inline constexpr std::string_view kStatusFailed = "failed";
+
+}  // namespace acc::run_format

@@ -1,0 +1,31 @@
+// reconstruction: L1 training loss and l1 / mse / per-image-average psnr metrics.
+#include "tasks/reconstruction.h"
+
+namespace acc {
+namespace {
+constexpr double kMseFloor = 1e-10;
+}
+
+torch::Tensor ReconstructionTask::loss(const ModelOutputs& outputs, const Batch& batch) {
+  return torch::l1_loss(output(outputs, ModelOutput::RECONSTRUCTION), batch.images);
+}
+
+Metrics ReconstructionTask::evaluate(Model& model, const Dataset& dataset,
+                                     const torch::Device& device) {
+  double abs_sum = 0.0, sq_sum = 0.0, psnr_sum = 0.0;
+  int64_t pixels = 0;
+  const Split& test = test_split(dataset);
+  for_each_eval_batch(model, test, device, [&](const ModelOutputs& outputs, const Batch& batch) {
+    const torch::Tensor err =
+        (output(outputs, ModelOutput::RECONSTRUCTION) - batch.images).to(torch::kDouble);
+    abs_sum += err.abs().sum().item<double>();
+    sq_sum += err.square().sum().item<double>();
+    const torch::Tensor mse_i = err.square().flatten(/*start_dim=*/1).mean(/*dim=*/1);
+    psnr_sum += (-10.0 * mse_i.clamp_min(kMseFloor).log10()).sum().item<double>();
+    pixels += err.numel();
+  });
+  const double n = static_cast<double>(test.size());
+  return {{"l1", abs_sum / pixels}, {"mse", sq_sum / pixels}, {"psnr", psnr_sum / n}};
+}
+
+}  // namespace acc

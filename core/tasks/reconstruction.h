@@ -1,0 +1,23 @@
+// reconstruction: trains the model to reproduce its input, with an L1 loss (mean
+// absolute error over pixels).
+// Metrics on the test split: "l1" and "mse" are means over every pixel of the split;
+// "psnr" is the per-image average of 10 * log10(1 / mse_i) in dB with data range 1.0,
+// where mse_i is one image's mean squared error floored at 1e-10 (so a perfect
+// reconstruction scores 100 dB instead of infinity). Averaging per image, not computing
+// PSNR of the pooled MSE, is what image-restoration papers usually report.
+#pragma once
+
+#include "tasks/task.h"
+
+namespace acc {
+
+class ReconstructionTask : public Task {
+ public:
+  using Task::Task;
+
+  std::set<ModelOutput> required_outputs() const override { return {ModelOutput::RECONSTRUCTION}; }
+  torch::Tensor loss(const ModelOutputs& outputs, const Batch& batch) override;
+  Metrics evaluate(Model& model, const Dataset& dataset, const torch::Device& device) override;
+};
+
+}  // namespace acc

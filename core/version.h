@@ -1,0 +1,19 @@
+// Build and runtime facts reported by `acc --version` and stored in every config.json,
+// so a result always travels with the versions, BLAS and thread count that made it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace acc {
+
+std::string acc_version();
+std::string libtorch_version();
+// The BLAS library actually mapped into this process (after a warm-up matmul), e.g.
+// "openblas-pthread (/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3)".
+std::string blas_in_use();
+int intra_op_threads();
+bool cuda_available();
+nlohmann::json environment_json();  // all of the above
+
+}  // namespace acc

@@ -1,0 +1,35 @@
+// Shared test helpers: temporary directories, files, running the acc binary.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace acc::test {
+
+// A fresh directory under the system temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_text(const std::filesystem::path& path, const std::string& text);
+std::string read_text(const std::filesystem::path& path);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+// Runs `ACC_BINARY args` through the shell with ACC_DATA pointing at the repo's data.
+CommandResult run_acc(const std::string& args);
+
+std::string source_dir();
+// True when the bundled MNIST IDX files were fetched (make data).
+bool mnist_available();
+
+}  // namespace acc::test
