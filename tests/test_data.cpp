@@ -269,6 +269,8 @@ struct GeneratorCase {
   const char* source;
   Dataset (*make)(const SyntheticOptions&);
 };
+// Readable parameter names in ctest output instead of raw bytes.
+[[maybe_unused]] void PrintTo(const GeneratorCase& c, std::ostream* os) { *os << c.source; }
 const GeneratorCase kGenerators[] = {
     {"shapes", make_shapes},
     {"thickness", make_thickness},

@@ -23,7 +23,8 @@ TEST(Reference, EveryBuiltInRecipeParsesAndPlans) {
   ASSERT_FALSE(entries.empty());
   for (const auto& e : entries) {
     EXPECT_EQ(e.error, "") << e.path;
-    if (e.error.empty() && acc::test::mnist_available())
+    if (e.error.empty() && acc::test::mnist_available()) {
       EXPECT_NO_THROW(acc::plan_recipe(acc::load_recipe(e.path))) << e.path;
+    }
   }
 }
