@@ -54,7 +54,7 @@ TEST(Cli, DryRunPrintsThePlanAndWritesNothing) {
   const auto r = run_acc("run quickstart --dry-run --runs " + dir.path().string());
   if (!acc::test::mnist_available()) GTEST_SKIP() << "MNIST not fetched";
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("total training steps: 5000"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("total training steps: 20000"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("nodes to create: 2"), std::string::npos) << r.output;
   EXPECT_EQ(count_entries(dir.path()), 0);
 }
