@@ -22,20 +22,24 @@ struct RunCommandOptions {
   std::string runs_root;
   std::string run_id;
   bool dry_run = false;
+  std::string resume;
   bool quiet = false;
   RuntimeOptions runtime;
 };
 
 int run_run(const RunCommandOptions& o) {
+  if (!o.resume.empty() && !o.recipe.empty())
+    throw Error("--resume RUN_ID continues a run with its own stored recipe; do not also give a recipe");
+  if (o.resume.empty() && o.recipe.empty()) throw Error("give a recipe (path or name), or --resume RUN_ID");
   std::map<std::string, std::string> overrides;
   for (const auto& s : o.sets) {
     auto [name, value] = parse_set_override(s);
     overrides[name] = value;
   }
-  const Recipe recipe = load_recipe(resolve_recipe(o.recipe, recipe_dirs(o.recipe_dirs)), overrides);
   if (!o.run_id.empty()) check_run_id(o.run_id);
 
   if (o.dry_run) {
+    const Recipe recipe = load_recipe(resolve_recipe(o.recipe, recipe_dirs(o.recipe_dirs)), overrides);
     std::cout << format_plan(recipe, plan_recipe(recipe)) << "dry run: recipe is valid; nothing was written\n";
     return 0;
   }
@@ -54,7 +58,9 @@ int run_run(const RunCommandOptions& o) {
   options.invocation = {{"recipe", o.recipe}, {"set", o.sets}, {"threads", o.runtime.threads},
                         {"device", o.runtime.device}};
 
-  const RunResult result = run_recipe(recipe, options);
+  const RunResult result = o.resume.empty()
+                               ? run_recipe(load_recipe(resolve_recipe(o.recipe, recipe_dirs(o.recipe_dirs)), overrides), options)
+                               : resume_run(o.resume, options);
   if (o.quiet) {
     std::cout << result.dir << "\n";
   } else {
@@ -70,7 +76,8 @@ int run_run(const RunCommandOptions& o) {
 Command setup_run(CLI::App& app) {
   auto opts = std::make_shared<RunCommandOptions>();
   CLI::App* cmd = app.add_subcommand("run", "run a recipe (a YAML file, or the name of one in recipes/)");
-  cmd->add_option("recipe", opts->recipe, "recipe path or name")->required();
+  cmd->add_option("recipe", opts->recipe, "recipe path or name");
+  cmd->add_option("--resume", opts->resume, "continue a cancelled, failed or killed run from its last completed op");
   cmd->add_option("--set", opts->sets, "override a recipe var: --set steps=50 (repeatable)");
   cmd->add_option("--recipes", opts->recipe_dirs, "extra directory to find recipes in (repeatable)");
   cmd->add_option("--runs", opts->runs_root, "runs root directory (default: $ACC_RUNS or ./runs)");

@@ -16,5 +16,9 @@ struct Command {
 
 Command setup_run(CLI::App& app);
 Command setup_recipes(CLI::App& app);
+Command setup_fork(CLI::App& app);
+Command setup_eval(CLI::App& app);
+Command setup_reproduce(CLI::App& app);
+Command setup_cancel(CLI::App& app);
 
 }  // namespace acc::cli

@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   std::vector<acc::cli::Command> commands = {
       acc::cli::setup_run(app),
       acc::cli::setup_recipes(app),
+      acc::cli::setup_fork(app),
+      acc::cli::setup_eval(app),
+      acc::cli::setup_reproduce(app),
+      acc::cli::setup_cancel(app),
   };
 
   try {

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "models/conv_ae.h"
 #include "models/conv_vae.h"
+#include "models/factor_slot_vae.h"
 #include "models/linear_ae.h"
 
 namespace acc {
@@ -50,6 +51,28 @@ const std::vector<ModelSpec>& model_registry() {
        {latent_option(), image_size_option()},
        [](const nlohmann::json& o) -> ModelPtr {
          return ConvVAE(positive_int(o, "image_size"), positive_int(o, "latent")).ptr();
+       }},
+      {"factor_slot_vae",
+       "VAE with a latent split into named factor groups, one token per group, decoded by "
+       "cross-attention from the image grid to the tokens (exposes attention maps)",
+       {{"image_size", OptionType::kInt, false, 32,
+         "side of the square input images in pixels (a multiple of 4; 32 gives an 8x8 grid)"},
+        {"groups", OptionType::kList, false,
+         factor_groups_to_json(FactorSlotVAEOptions::default_groups()),
+         "factor groups [{name, start, end}, ...] partitioning [0, latent_dim) in order; "
+         "latent_dim is the last end"},
+        {"token_dim", OptionType::kInt, false, 64, "width of each factor token and grid query"},
+        {"heads", OptionType::kInt, false, 4, "attention heads; must divide token_dim"},
+        {"detach_factor_grad", OptionType::kBool, false, false,
+         "when true, a task on one group's latent slice (probe, regression, KL) trains only "
+         "that group's head, not the shared backbone; reconstruction still trains everything"}},
+       [](const nlohmann::json& o) -> ModelPtr {
+         return FactorSlotVAE(FactorSlotVAEOptions{
+                                  positive_int(o, "image_size"),
+                                  factor_groups_from_json(o.at("groups")),
+                                  positive_int(o, "token_dim"), positive_int(o, "heads"),
+                                  o.at("detach_factor_grad").get<bool>()})
+             .ptr();
        }},
   };
   return table;

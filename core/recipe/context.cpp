@@ -1,20 +1,40 @@
 // RecipeContext helpers shared by several ops; see context.h.
 #include "recipe/context.h"
 
+#include <algorithm>
+
 #include "error.h"
+#include "recipe/node_state.h"
 
 namespace acc {
 
 void Plan::describe(const RecipeOp& op, const std::string& text) {
-  lines.push_back("  line " + std::to_string(op.line) + "  " + op.op + ": " + text);
+  lines.push_back("  line " + std::to_string(op.line) + "  " + op.op + ": " + text +
+                  (op.origin.empty() ? "" : "   [" + op.origin + "]"));
 }
 
 NodeMeta RecipeContext::save_node(const std::string& tag) {
-  NodeMeta node = store->save(state, tag, current_node, lineage);
+  NodeMeta node = store->save(state, tag, current_node, lineage, op_index);
   current_node = node.id;
   current_tag = node.tag;
   run->events().emit("checkpoint.saved", {{"id", node.id}, {"tag", node.tag}, {"parent", node.parent},
                                           {"step", node.step}});
+  run->record_checkpoint({{"id", node.id}, {"tag", node.tag}, {"step", node.step}});
+  if (listener) listener->on_checkpoint(node);
+  return node;
+}
+
+NodeMeta RecipeContext::fork_node(const std::string& from, const std::string& tag, const nlohmann::json& fork_entry) {
+  const auto parent = store->find_tag(from);
+  if (!parent) throw Error("fork: no node tagged '" + from + "' in run " + run->id());
+  restore_node_state(state, *parent, store->state_path(parent->id), datasets);
+  lineage = parent->lineage;
+  lineage.push_back(fork_entry);
+  NodeMeta node = store->fork(*parent, tag, lineage, op_index);
+  current_node = node.id;
+  current_tag = node.tag;
+  run->events().emit("checkpoint.saved", {{"id", node.id}, {"tag", node.tag}, {"parent", node.parent},
+                                          {"step", node.step}, {"fork", true}});
   run->record_checkpoint({{"id", node.id}, {"tag", node.tag}, {"step", node.step}});
   if (listener) listener->on_checkpoint(node);
   return node;

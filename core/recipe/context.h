@@ -40,6 +40,13 @@ struct RunCancelled {};
 
 using DatasetMap = std::map<std::string, std::shared_ptr<Dataset>>;
 
+// What the plan knows about a saved node, so a later fork can continue validating from it.
+struct PlanNode {
+  ModelPtr model;
+  std::vector<std::string> task_names;
+  bool has_training_task = false;
+};
+
 struct Plan {
   std::string data_root;
   DatasetMap datasets;  // loaded for real, reused by the run
@@ -47,6 +54,7 @@ struct Plan {
   std::vector<std::string> task_names;
   bool has_training_task = false;
   std::set<std::string> tags;
+  std::map<std::string, PlanNode> nodes;  // by tag
   int64_t total_steps = 0;
   std::vector<std::string> lines;  // the printed plan, one line per op
   void describe(const RecipeOp& op, const std::string& text);
@@ -62,12 +70,16 @@ struct RecipeContext {
   std::string current_node;  // id of the node the state was last saved as or loaded from
   std::string current_tag;
   nlohmann::json lineage = nlohmann::json::array();  // ops applied since run start
+  int64_t op_index = -1;                             // index of the op being executed
   std::vector<TrainObserver*> observers;            // from the front-end (progress)
   const std::atomic<bool>* cancel = nullptr;
   RunListener* listener = nullptr;
 
   // Saves the state as a node whose parent is the current node and makes it current.
   NodeMeta save_node(const std::string& tag);
+  // Forks the node tagged `from` (in this run) as `tag`: restores its state bitwise
+  // (weights, optimiser, heads, step, RNG), continues its lineage, and makes it current.
+  NodeMeta fork_node(const std::string& from, const std::string& tag, const nlohmann::json& fork_entry);
   // Evaluates attached tasks (all, or those named), emits eval.metrics, records the
   // metrics on the current node when the state is exactly that node's, and in the summary.
   nlohmann::json evaluate(const std::vector<std::string>& task_names);

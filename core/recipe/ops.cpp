@@ -227,9 +227,50 @@ std::vector<OpDef> build_table() {
                    if (!plan.model) throw Error(op.where() + ": nothing to save; add a create_model op first");
                    if (!plan.tags.insert(tag).second)
                      throw Error(op.where() + ": tag '" + tag + "' is already used in this recipe; tags must be unique");
+                   plan.nodes[tag] = {plan.model, plan.task_names, plan.has_training_task};
                    plan.describe(op, "node '" + tag + "'");
                  },
                  [](const RecipeOp&, const json& f, RecipeContext& ctx) { ctx.save_node(f["tag"]); }});
+
+  ops.push_back({"fork",
+                 "Fork a node saved earlier in this run: the new node's weights, optimiser, probe heads, step and RNG "
+                 "state are bitwise the parent's, and it becomes current.",
+                 {{"from", OptionType::kString, true, nullptr, "tag of a node saved earlier in this recipe"},
+                  {"tag", OptionType::kString, true, nullptr, "unique tag of the new node"}},
+                 "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   const std::string from = f["from"], tag = f["tag"];
+                   auto it = plan.nodes.find(from);
+                   if (it == plan.nodes.end()) {
+                     std::string tags;
+                     for (const auto& t : plan.tags) tags += (tags.empty() ? "" : ", ") + t;
+                     throw Error(op.where() + ": field 'from': no node tagged '" + from + "' is saved before this op" +
+                                 (from == tag ? " (a node cannot be forked from itself)" : "") +
+                                 "; nodes saved so far: " + (tags.empty() ? "(none)" : tags));
+                   }
+                   if (!plan.tags.insert(tag).second)
+                     throw Error(op.where() + ": tag '" + tag + "' is already used in this recipe; tags must be unique");
+                   plan.model = it->second.model;
+                   plan.task_names = it->second.task_names;
+                   plan.has_training_task = it->second.has_training_task;
+                   plan.nodes[tag] = it->second;
+                   plan.describe(op, "node '" + tag + "' <- '" + from + "'");
+                 },
+                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
+                   json entry = f;
+                   entry["op"] = op.op;
+                   entry["line"] = op.line;
+                   ctx.fork_node(f["from"], f["tag"], entry);
+                 }});
+
+  ops.push_back({"set_seed",
+                 "Reseed the torch generator (weight init, batch sampling, VAE noise) from here on; "
+                 "use it after a fork to make seed branches differ.",
+                 {{"seed", OptionType::kInt, true, nullptr, "the new seed"}}, "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) { plan.describe(op, f["seed"].dump()); },
+                 [](const RecipeOp&, const json& f, RecipeContext&) {
+                   torch::manual_seed(static_cast<uint64_t>(f["seed"].get<int64_t>()));
+                 }});
 
   ops.push_back({"evaluate", "Evaluate attached tasks on their test splits; metrics go to events, the node and the summary.",
                  {{"tasks", OptionType::kList, false, json::array(), "task names to evaluate; empty = all attached"}}, "", nullptr,

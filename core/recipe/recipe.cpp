@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -101,6 +102,133 @@ nlohmann::json substitute(const nlohmann::json& value, const nlohmann::json& var
   return value;
 }
 
+void expand_ops(const YAML::Node& ops, const nlohmann::json& vars, const std::string& path,
+                const std::string& origin, std::vector<RecipeOp>& out);
+
+// One plain op from its YAML map.
+RecipeOp plain_op(const YAML::Node& node, const nlohmann::json& vars, const std::string& path,
+                  const std::string& origin) {
+  RecipeOp op;
+  op.file = path;
+  op.line = node.Mark().line + 1;
+  op.origin = origin;
+  op.op = node["op"].Scalar();
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "op") continue;
+    op.fields[key] = substitute(to_json(kv.second, path), vars, location(path, kv.second) + ": " + op.op);
+  }
+  return op;
+}
+
+// A sugar op's own field (substituted), or acc::Error naming it.
+nlohmann::json sugar_field(const YAML::Node& node, const char* key, const nlohmann::json& vars,
+                           const std::string& path, bool required) {
+  if (!node[key]) {
+    if (required) throw Error(location(path, node) + ": " + node["op"].Scalar() + ": missing field '" + key + "'");
+    return nullptr;
+  }
+  return substitute(to_json(node[key], path), vars, location(path, node[key]));
+}
+
+void check_sugar_keys(const YAML::Node& node, const std::string& path, std::initializer_list<const char*> keys) {
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "op") continue;
+    if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; })) {
+      std::string valid;
+      for (const char* k : keys) valid += (valid.empty() ? "" : ", ") + std::string(k);
+      throw Error(location(path, kv.first) + ": " + node["op"].Scalar() + ": unknown field '" + key +
+                  "'; valid fields: " + valid);
+    }
+  }
+}
+
+// branches: {from, branches: [{tag, ops}]} -> per branch: fork(from -> tag) + its ops.
+void expand_branches(const YAML::Node& node, const nlohmann::json& vars, const std::string& path,
+                     std::vector<RecipeOp>& out) {
+  check_sugar_keys(node, path, {"from", "branches"});
+  const nlohmann::json from = sugar_field(node, "from", vars, path, true);
+  const YAML::Node branches = node["branches"];
+  if (!branches || !branches.IsSequence() || branches.size() == 0)
+    throw Error(location(path, node) + ": branches: 'branches' must be a list of {tag, ops}");
+  for (const auto& branch : branches) {
+    if (!branch.IsMap() || !branch["tag"] || !branch["ops"] || !branch["ops"].IsSequence())
+      throw Error(location(path, branch) + ": branches: each branch is a map with 'tag' and 'ops' (a list)");
+    const nlohmann::json tag = substitute(to_json(branch["tag"], path), vars, location(path, branch["tag"]));
+    const std::string origin = "branch '" + (tag.is_string() ? tag.get<std::string>() : tag.dump()) +
+                               "' of branches at line " + std::to_string(node.Mark().line + 1);
+    RecipeOp fork;
+    fork.op = "fork";
+    fork.file = path;
+    fork.line = branch.Mark().line + 1;
+    fork.origin = origin;
+    fork.fields = {{"from", from}, {"tag", tag}};
+    out.push_back(fork);
+    expand_ops(branch["ops"], vars, path, origin, out);
+  }
+}
+
+// repeat: {grid: {var: [values], ...}, from?, tag?, ops} -> one copy of ops per combination
+// (cartesian product in key order) with the grid vars bound; with `from`, each copy starts
+// with fork(from -> tag).
+void expand_repeat(const YAML::Node& node, const nlohmann::json& vars, const std::string& path,
+                   std::vector<RecipeOp>& out) {
+  check_sugar_keys(node, path, {"grid", "from", "tag", "ops"});
+  const nlohmann::json grid = sugar_field(node, "grid", vars, path, true);
+  const nlohmann::json from = sugar_field(node, "from", vars, path, false);
+  if (!grid.is_object() || grid.empty())
+    throw Error(location(path, node) + ": repeat: 'grid' must be a map of var: [values], e.g. {seed: [42, 123]}");
+  for (const auto& [name, values] : grid.items())
+    if (!values.is_array() || values.empty())
+      throw Error(location(path, node) + ": repeat: grid var '" + name + "' must be a non-empty list");
+  if (!from.is_null() && !node["tag"])
+    throw Error(location(path, node) + ": repeat: with 'from', give a 'tag' template such as \"seed_${seed}\"");
+  if (!node["ops"] || !node["ops"].IsSequence())
+    throw Error(location(path, node) + ": repeat: 'ops' must be a list");
+
+  std::vector<std::string> names;
+  for (const auto& [name, values] : grid.items()) names.push_back(name);
+  std::vector<size_t> index(names.size(), 0);
+  while (true) {
+    nlohmann::json item_vars = vars;
+    std::string label;
+    for (size_t k = 0; k < names.size(); ++k) {
+      const auto& v = grid[names[k]][index[k]];
+      item_vars[names[k]] = v;
+      label += (label.empty() ? "" : ", ") + names[k] + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    const std::string origin = "repeat " + label + " at line " + std::to_string(node.Mark().line + 1);
+    if (!from.is_null()) {
+      RecipeOp fork;
+      fork.op = "fork";
+      fork.file = path;
+      fork.line = node.Mark().line + 1;
+      fork.origin = origin;
+      fork.fields = {{"from", from},
+                     {"tag", substitute(to_json(node["tag"], path), item_vars, location(path, node["tag"]))}};
+      out.push_back(fork);
+    }
+    expand_ops(node["ops"], item_vars, path, origin, out);
+    // Advance the odometer (last var fastest).
+    size_t k = names.size();
+    while (k > 0 && ++index[k - 1] == grid[names[k - 1]].size()) index[--k] = 0;
+    if (k == 0) break;
+  }
+}
+
+void expand_ops(const YAML::Node& ops, const nlohmann::json& vars, const std::string& path,
+                const std::string& origin, std::vector<RecipeOp>& out) {
+  for (const auto& node : ops) {
+    if (!node.IsMap() || !node["op"] || !node["op"].IsScalar())
+      throw Error(location(path, node) + ": each entry under ops: is a map with an 'op:' field, e.g. '- op: train'");
+    const std::string name = node["op"].Scalar();
+    if (name == "branches") expand_branches(node, vars, path, out);
+    else if (name == "repeat") expand_repeat(node, vars, path, out);
+    else out.push_back(plain_op(node, vars, path, origin));
+  }
+}
+
 }  // namespace
 
 std::string RecipeOp::where() const { return file + ":" + std::to_string(line) + ": " + op; }
@@ -116,6 +244,14 @@ nlohmann::json Recipe::to_json() const {
   for (const auto& op : ops) ops_json.push_back(op.to_json());
   return {{"path", path}, {"name", name}, {"description", description},
           {"seed", seed}, {"vars", vars}, {"ops", ops_json}};
+}
+
+nlohmann::json parse_yaml_value(const std::string& text, const std::string& where) {
+  try {
+    return to_json(YAML::Load(text), where);
+  } catch (const YAML::Exception& e) {
+    throw Error(where + ": '" + text + "' is not a valid value (" + e.msg + ")");
+  }
 }
 
 std::pair<std::string, std::string> parse_set_override(const std::string& assignment) {
@@ -157,7 +293,7 @@ Recipe parse_recipe(const std::string& text, const std::string& path,
     if (!recipe.vars.contains(name))
       throw Error("--set " + name + ": recipe " + path + " defines no var '" + name + "'; its vars are: " +
                   var_names(recipe.vars));
-    recipe.vars[name] = typed_scalar(value);
+    recipe.vars[name] = parse_yaml_value(value, "--set " + name);  // lists work: --set seeds=[1,2]
   }
 
   if (root["seed"]) {
@@ -169,21 +305,7 @@ Recipe parse_recipe(const std::string& text, const std::string& path,
   const YAML::Node ops = root["ops"];
   if (!ops || !ops.IsSequence() || ops.size() == 0)
     throw Error(path + ": missing 'ops:' — a recipe needs a list of ops (see the README's recipe reference)");
-  for (const auto& node : ops) {
-    RecipeOp op;
-    op.file = path;
-    op.line = node.Mark().line + 1;
-    const std::string here = location(path, node);
-    if (!node.IsMap() || !node["op"] || !node["op"].IsScalar())
-      throw Error(here + ": each entry under ops: is a map with an 'op:' field, e.g. '- op: train'");
-    op.op = node["op"].Scalar();
-    for (const auto& kv : node) {
-      const std::string key = kv.first.as<std::string>();
-      if (key == "op") continue;
-      op.fields[key] = substitute(to_json(kv.second, path), recipe.vars, location(path, kv.second) + ": " + op.op);
-    }
-    recipe.ops.push_back(std::move(op));
-  }
+  expand_ops(ops, recipe.vars, path, "", recipe.ops);
   return recipe;
 }
 

@@ -13,6 +13,18 @@
 // Parsing turns YAML into typed JSON (ints, floats, bools, strings; quoted scalars stay
 // strings), substitutes ${var} everywhere in ops (a scalar that is exactly "${v}" takes v's
 // type), and keeps each op's line number for error messages. Op semantics live in ops.h.
+//
+// Two sugar ops expand here into plain ops (`acc run --dry-run` shows the expansion):
+//   - op: branches            # one fork per branch, then the branch's ops
+//     from: root
+//     branches:
+//       - {tag: a, ops: [...]}
+//       - {tag: b, ops: [...]}
+//   - op: repeat              # one copy of ops per grid combination, vars bound
+//     grid: {seed: [42, 123, 456]}
+//     from: root              # optional: fork each copy from this node ...
+//     tag: "seed_${seed}"     # ... under this tag
+//     ops: [...]
 #pragma once
 
 #include <map>
@@ -27,6 +39,7 @@ struct RecipeOp {
   nlohmann::json fields = nlohmann::json::object();  // every key except "op"
   std::string file;
   int line = 0;  // 1-based
+  std::string origin;  // the sugar op it was expanded from ("branch 'a' of branches at line 9"), or empty
   // "recipes/quickstart.yaml:12: train" — prefix for every error about this op.
   std::string where() const;
   nlohmann::json to_json() const;  // {"op": ..., fields...}
@@ -50,6 +63,9 @@ Recipe parse_recipe(const std::string& text, const std::string& path,
                     const std::map<std::string, std::string>& overrides = {});
 // Reads the file fresh (acc::Error if missing) and parses it.
 Recipe load_recipe(const std::string& path, const std::map<std::string, std::string>& overrides = {});
+// Parses a YAML value given on the command line ("50", "[1, 2]", "{task: kl, dataset: m}")
+// into typed JSON, as recipe values are typed. acc::Error prefixed with `where`.
+nlohmann::json parse_yaml_value(const std::string& text, const std::string& where);
 // Splits "name=value" (acc::Error on a missing '=').
 std::pair<std::string, std::string> parse_set_override(const std::string& assignment);
 

@@ -7,6 +7,7 @@
 #include "models/registry.h"
 #include "recipe/ops.h"
 #include "tasks/registry.h"
+#include "util/options.h"
 
 namespace acc {
 
@@ -16,6 +17,18 @@ std::string recipe_reference_markdown() {
   for (const auto& op : op_registry()) {
     os << "#### `" << op.name << "`\n\n" << op.description << "\n\n" << options_markdown(op.fields) << "\n";
   }
+  os << "### Sugar (expanded into plain ops; `acc run --dry-run` shows the expansion)\n\n";
+  os << "#### `branches`\n\nOne `fork` per branch from the same node, each followed by the branch's ops.\n\n"
+     << options_markdown({{"from", OptionType::kString, true, nullptr, "tag of the node every branch forks from"},
+                          {"branches", OptionType::kList, true, nullptr, "list of `{tag, ops}`: the fork's tag and the branch's ops"}})
+     << "\n";
+  os << "#### `repeat`\n\nOne copy of `ops` per combination of the grid's values (cartesian product, last var fastest), "
+        "with the grid vars bound as `${name}`; with `from`, each copy starts with a fork tagged `tag`.\n\n"
+     << options_markdown({{"grid", OptionType::kMap, true, nullptr, "var: [values], e.g. `{seed: [42, 123, 456]}`"},
+                          {"from", OptionType::kString, false, nullptr, "tag each copy forks from"},
+                          {"tag", OptionType::kString, false, nullptr, "fork tag template, e.g. `seed_${seed}` (required with `from`)"},
+                          {"ops", OptionType::kList, true, nullptr, "the ops to repeat"}})
+     << "\n";
   os << "### Models (`create_model`)\n\n";
   for (const auto& m : model_registry())
     os << "#### `" << m.name << "`\n\n" << m.description << "\n\n" << options_markdown(m.options) << "\n";

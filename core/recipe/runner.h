@@ -40,6 +40,10 @@ std::string format_plan(const Recipe& recipe, const Plan& plan);
 // run mark it failed and are rethrown (exit code kFailure for run-time failures).
 RunResult run_recipe(const Recipe& recipe, const RunOptions& options);
 
+// Continues a cancelled, failed or killed run in place: re-reads its stored recipe, restores
+// the node created by the latest op, and executes the ops after it.
+RunResult resume_run(const std::string& run_id, const RunOptions& options);
+
 // Fixed test-split indices for visualisation grids: round-robin over classes when the
 // dataset has labels (the first example of each class, then the second, ...), else evenly
 // spaced. Independent of the seed, so every run and branch shows the same images.

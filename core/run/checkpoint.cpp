@@ -1,6 +1,10 @@
 // Checkpoint nodes on disk; see checkpoint.h.
 #include "run/checkpoint.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <random>
 
@@ -15,7 +19,7 @@ nlohmann::json NodeMeta::to_json() const {
   return {{"id", id},       {"tag", tag},       {"parent", parent.empty() ? nlohmann::json() : nlohmann::json(parent)},
           {"run_id", run_id}, {"step", step},   {"created", created},
           {"model", model}, {"tasks", tasks},   {"datasets", datasets},
-          {"lineage", lineage}, {"metrics", metrics}};
+          {"lineage", lineage}, {"op_index", op_index}, {"metrics", metrics}};
 }
 
 NodeMeta NodeMeta::from_json(const nlohmann::json& j) {
@@ -31,6 +35,7 @@ NodeMeta NodeMeta::from_json(const nlohmann::json& j) {
   m.datasets = j.value("datasets", nlohmann::json::object());
   m.lineage = j.value("lineage", nlohmann::json::array());
   m.metrics = j.value("metrics", nlohmann::json::object());
+  m.op_index = j.value("op_index", int64_t{-1});
   return m;
 }
 
@@ -40,21 +45,59 @@ CheckpointStore::CheckpointStore(fs::path dir, std::string run_id)
 fs::path CheckpointStore::node_dir(const std::string& id) const { return dir_ / id; }
 fs::path CheckpointStore::state_path(const std::string& id) const { return node_dir(id) / "state.pt"; }
 
-NodeMeta CheckpointStore::save(const TrainingState& state, const std::string& tag,
-                               const std::string& parent, const nlohmann::json& lineage) {
-  if (find_tag(tag))
-    throw Error("save_checkpoint: tag '" + tag + "' is already used in run " + run_id_ + "; tags must be unique");
+namespace {
+
+std::string new_node_id() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(rng()));
+  return std::string(hex).substr(0, 12);
+}
 
+// RAII exclusive lock on a file (flock is released when the descriptor closes, so a killed
+// process never leaves the store locked).
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT, 0644);
+    if (fd_ < 0) throw Error(path.string() + ": cannot open the checkpoint lock file", ExitCode::kFailure);
+    ::flock(fd_, LOCK_EX);
+  }
+  ~FileLock() {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
+NodeMeta CheckpointStore::create_node(NodeMeta meta, const std::function<void(const fs::path&)>& fill) {
+  fs::create_directories(dir_);
+  FileLock lock(dir_ / ".lock");
+  if (find_tag(meta.tag))
+    throw Error("tag '" + meta.tag + "' is already used in run " + run_id_ + "; tags must be unique within a run");
+  meta.id = new_node_id();
+  meta.run_id = run_id_;
+  meta.created = utc_timestamp();
+  const fs::path tmp = dir_ / (".tmp-" + meta.id);
+  fs::create_directories(tmp);
+  fill(tmp);
+  write_json_atomic(tmp / "meta.json", meta.to_json());
+  fs::rename(tmp, node_dir(meta.id));
+  return meta;
+}
+
+NodeMeta CheckpointStore::save(const TrainingState& state, const std::string& tag,
+                               const std::string& parent, const nlohmann::json& lineage, int64_t op_index) {
   NodeMeta meta;
-  meta.id = std::string(hex).substr(0, 12);
   meta.tag = tag;
   meta.parent = parent;
-  meta.run_id = run_id_;
   meta.step = state.step();
-  meta.created = utc_timestamp();
   meta.model = state.model_ptr()->config();
   meta.tasks = nlohmann::json::array();
   meta.datasets = nlohmann::json::object();
@@ -63,13 +106,24 @@ NodeMeta CheckpointStore::save(const TrainingState& state, const std::string& ta
     meta.datasets[t.dataset->name] = t.dataset->info;
   }
   meta.lineage = lineage;
+  meta.op_index = op_index;
+  return create_node(std::move(meta), [&](const fs::path& tmp) { state.save_state((tmp / "state.pt").string()); });
+}
 
-  const fs::path tmp = dir_ / (".tmp-" + meta.id);
-  fs::create_directories(tmp);
-  state.save_state((tmp / "state.pt").string());
-  write_json_atomic(tmp / "meta.json", meta.to_json());
-  fs::rename(tmp, node_dir(meta.id));
-  return meta;
+NodeMeta CheckpointStore::fork(const NodeMeta& parent, const std::string& tag, const nlohmann::json& lineage,
+                               int64_t op_index) {
+  NodeMeta meta = parent;
+  meta.tag = tag;
+  meta.parent = parent.id;
+  meta.lineage = lineage;
+  meta.op_index = op_index;
+  meta.metrics = nlohmann::json::object();
+  const fs::path source = state_path(parent.id);
+  return create_node(std::move(meta), [&](const fs::path& tmp) {
+    std::error_code ec;
+    fs::create_hard_link(source, tmp / "state.pt", ec);
+    if (ec) fs::copy_file(source, tmp / "state.pt");  // e.g. a filesystem without hard links
+  });
 }
 
 std::vector<NodeMeta> CheckpointStore::list() const {
@@ -100,6 +154,7 @@ NodeMeta CheckpointStore::read(const std::string& id) const {
 }
 
 void CheckpointStore::record_metrics(const std::string& id, const nlohmann::json& metrics) {
+  FileLock lock(dir_ / ".lock");  // another process may be evaluating the same node
   NodeMeta meta = read(id);
   for (const auto& [task, values] : metrics.items()) meta.metrics[task] = values;
   write_json_atomic(node_dir(id) / "meta.json", meta.to_json());

@@ -6,9 +6,12 @@
 //                evaluation metrics.
 // A node is written into a temporary directory and renamed into place, so a killed process
 // never leaves a half-written node; readers ignore directories starting with '.'.
+// Creating a node holds an exclusive flock on checkpoints/.lock, so several acc processes
+// sharing one run (make -j branches) never create two nodes with the same tag.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,6 +32,7 @@ struct NodeMeta {
   nlohmann::json tasks;     // [TaskConfig::to_json()]
   nlohmann::json datasets;  // {name: Dataset::info} for every dataset the tasks read
   nlohmann::json lineage;   // [resolved recipe op] from run start to this node
+  int64_t op_index = -1;    // index of the recipe op that made it (resume starts after it); -1 outside recipes
   nlohmann::json metrics = nlohmann::json::object();  // {task: {metric: value}}
 
   nlohmann::json to_json() const;
@@ -41,7 +45,11 @@ class CheckpointStore {
 
   // Saves `state` as a new node. Refuses a tag already used in this run.
   NodeMeta save(const TrainingState& state, const std::string& tag, const std::string& parent,
-                const nlohmann::json& lineage);
+                const nlohmann::json& lineage, int64_t op_index = -1);
+  // A new node whose state is the parent's, bitwise: state.pt is hard-linked (copied only
+  // when the filesystem cannot link), so a fork costs the same whatever the model's size.
+  NodeMeta fork(const NodeMeta& parent, const std::string& tag, const nlohmann::json& lineage,
+                int64_t op_index = -1);
   std::vector<NodeMeta> list() const;  // ordered by creation
   std::optional<NodeMeta> find_tag(const std::string& tag) const;
   NodeMeta read(const std::string& id) const;
@@ -51,6 +59,8 @@ class CheckpointStore {
 
  private:
   std::filesystem::path node_dir(const std::string& id) const;
+  // Creates a node (tmp dir + rename) under the lock; `fill` writes state.pt into the tmp dir.
+  NodeMeta create_node(NodeMeta meta, const std::function<void(const std::filesystem::path&)>& fill);
   std::filesystem::path dir_;
   std::string run_id_;
 };

@@ -12,10 +12,25 @@
 
 namespace acc {
 
+namespace {
+// A writer killed mid-line leaves a partial last line; cut it so appends start clean.
+void truncate_partial_line(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size == 0) return;
+  std::ifstream in(path, std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (content.back() == '\n') return;
+  const auto last_newline = content.rfind('\n');
+  std::filesystem::resize_file(path, last_newline == std::string::npos ? 0 : last_newline + 1);
+}
+}  // namespace
+
 EventLog::EventLog(std::filesystem::path path, double heartbeat_seconds)
     : path_(std::move(path)), heartbeat_seconds_(heartbeat_seconds) {
   const auto existing = read_events(path_);
   if (!existing.empty()) seq_ = existing.back().value("seq", int64_t{0});
+  truncate_partial_line(path_);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd_ < 0) throw Error(path_.string() + ": cannot open the event log for writing", ExitCode::kFailure);
   thread_ = std::thread([this] { background_loop(); });

@@ -59,7 +59,24 @@ nlohmann::json RunSummary::to_json() const {
           {"current_phase", current_phase},
           {"phases_completed", phases_completed},
           {"checkpoints", checkpoints},
+          {"current_node", current_node},
           {"final_metrics", final_metrics}};
+}
+
+RunSummary RunSummary::from_json(const nlohmann::json& j) {
+  RunSummary s;
+  s.status = j.value("status", "");
+  s.reason = j.value("reason", "");
+  s.created = j.value("created", "");
+  s.started = j.value("started", "");
+  s.ended = j.value("ended", "");
+  s.duration_seconds = j.value("duration_seconds", 0.0);
+  s.current_phase = j.value("current_phase", "");
+  s.phases_completed = j.value("phases_completed", std::vector<std::string>{});
+  s.checkpoints = j.value("checkpoints", std::vector<nlohmann::json>{});
+  s.current_node = j.value("current_node", nlohmann::json());
+  s.final_metrics = j.value("final_metrics", nlohmann::json::object());
+  return s;
 }
 
 RunDir::RunDir(fs::path path, std::string id) : path_(std::move(path)), id_(std::move(id)) {}
@@ -96,6 +113,21 @@ std::unique_ptr<RunDir> RunDir::create(const fs::path& runs_root, const std::str
   return run;
 }
 
+std::unique_ptr<RunDir> RunDir::reopen(const fs::path& dir) {
+  std::unique_ptr<RunDir> run(new RunDir(dir, dir.filename().string()));
+  run->summary_ = RunSummary::from_json(read_json_file(dir / run_format::kSummaryFile));
+  run->events_ = std::make_unique<EventLog>(dir / run_format::kEventsFile);
+  // Time already spent is kept: the clock restarts where the previous attempt stopped.
+  run->start_clock_ = now_seconds() - run->summary_.duration_seconds;
+  const std::string previous = run->summary_.status;
+  run->summary_.status = run_format::kStatusRunning;
+  run->summary_.reason.clear();
+  run->summary_.ended.clear();
+  run->write_summary();
+  run->events_->emit("run.resumed", {{"run_id", run->id_}, {"previous_status", previous}});
+  return run;
+}
+
 fs::path RunDir::checkpoints_dir() const { return path_ / run_format::kCheckpointsDir; }
 
 void RunDir::write_summary() {
@@ -121,6 +153,12 @@ void RunDir::begin_phase(const std::string& name) {
 
 void RunDir::record_checkpoint(const nlohmann::json& node) {
   summary_.checkpoints.push_back(node);
+  summary_.current_node = {{"id", node["id"]}, {"tag", node["tag"]}};
+  write_summary();
+}
+
+void RunDir::set_current_node(const std::string& id, const std::string& tag) {
+  summary_.current_node = {{"id", id}, {"tag", tag}};
   write_summary();
 }
 

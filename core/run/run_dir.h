@@ -29,8 +29,10 @@ struct RunSummary {
   std::string current_phase;
   std::vector<std::string> phases_completed;
   std::vector<nlohmann::json> checkpoints;  // {id, tag, step}
+  nlohmann::json current_node;              // {id, tag} of the node the recipe is on, or null
   nlohmann::json final_metrics = nlohmann::json::object();  // {node_tag: {task: {metric: v}}}
   nlohmann::json to_json() const;
+  static RunSummary from_json(const nlohmann::json& j);
 };
 
 class RunDir {
@@ -39,6 +41,9 @@ class RunDir {
   // summary.json (status "created") and events.jsonl (run.created).
   static std::unique_ptr<RunDir> create(const std::filesystem::path& runs_root,
                                         const std::string& run_id, const nlohmann::json& config);
+  // Reopens an existing run to continue it (resume): summary back to "running", a
+  // run.resumed event appended to the same log (seq continues).
+  static std::unique_ptr<RunDir> reopen(const std::filesystem::path& dir);
   ~RunDir();
 
   const std::string& id() const { return id_; }
@@ -49,7 +54,8 @@ class RunDir {
 
   void mark_started();
   void begin_phase(const std::string& name);
-  void record_checkpoint(const nlohmann::json& node);  // {id, tag, step}
+  void record_checkpoint(const nlohmann::json& node);  // {id, tag, step}; becomes current
+  void set_current_node(const std::string& id, const std::string& tag);
   void record_metrics(const std::string& node_tag, const nlohmann::json& metrics);
   // Terminal states: write summary.json and the matching run.* event, close the log.
   void finish_completed();

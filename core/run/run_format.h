@@ -15,12 +15,14 @@ inline constexpr std::string_view kEventsFile = "events.jsonl";
 inline constexpr std::string_view kSummaryFile = "summary.json";
 inline constexpr std::string_view kCheckpointsDir = "checkpoints";
 inline constexpr std::string_view kRecipeCopyFile = "recipe.yaml";
+// Written by `acc cancel`; the running process polls for it and cancels gracefully.
+inline constexpr std::string_view kCancelFile = "CANCEL";
 
 // Every event type acc writes. A reader must ignore types it does not know.
-inline constexpr std::array<std::string_view, 13> kEventTypes = {
+inline constexpr std::array<std::string_view, 14> kEventTypes = {
     "run.created",  "run.started",     "phase.started", "train.progress", "train.metrics",
     "eval.metrics", "checkpoint.saved", "artifact.created", "log",          "heartbeat",
-    "run.completed", "run.cancelled",   "run.failed",
+    "run.completed", "run.cancelled",   "run.failed",      "run.resumed",
 };
 
 // Run lifecycle: created -> running -> completed | cancelled | failed.

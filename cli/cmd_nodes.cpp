@@ -1,0 +1,125 @@
+// Commands on existing checkpoint nodes: `acc fork`, `acc eval`, `acc reproduce`, and
+// `acc cancel` for a live run. Nodes are RUN_ID/TAG or a unique id prefix.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "error.h"
+#include "progress.h"
+#include "recipe/node_commands.h"
+#include "recipe/recipe.h"
+#include "run/run_dir.h"
+#include "terminal.h"
+
+namespace acc::cli {
+
+namespace {
+
+std::string root_or_default(const std::string& runs) { return runs.empty() ? default_runs_root() : runs; }
+
+struct ForkOptions {
+  std::string node, tag, runs;
+};
+
+struct EvalOptions {
+  std::string node, runs;
+  std::vector<std::string> tasks;
+  bool json = false;
+  RuntimeOptions runtime;
+};
+
+struct ReproduceOptions {
+  std::string node, runs;
+  bool quiet = false;
+  RuntimeOptions runtime;
+};
+
+struct CancelOptions {
+  std::string run_id, runs;
+};
+
+void print_metrics(const nlohmann::json& metrics) {
+  for (const auto& [task, values] : metrics.items()) {
+    std::cout << task << ":";
+    for (const auto& [name, v] : values.items())
+      std::cout << " " << name << "=" << std::setprecision(6) << v.get<double>();
+    std::cout << "\n";
+  }
+}
+
+}  // namespace
+
+Command setup_fork(CLI::App& app) {
+  auto o = std::make_shared<ForkOptions>();
+  CLI::App* cmd = app.add_subcommand("fork", "fork an existing node into a new node of the same run (bitwise the same state)");
+  cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
+  cmd->add_option("--tag", o->tag, "tag of the new node")->required();
+  cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
+  return {cmd, [o] {
+            const NodeMeta node = fork_existing(root_or_default(o->runs), o->node, o->tag);
+            std::cout << "forked " << o->node << " -> " << node.run_id << "/" << node.tag << " (" << node.id << ", step "
+                      << node.step << ")\n";
+            return 0;
+          }};
+}
+
+Command setup_eval(CLI::App& app) {
+  auto o = std::make_shared<EvalOptions>();
+  CLI::App* cmd = app.add_subcommand("eval", "evaluate an existing node with its attached tasks and record the metrics on it");
+  cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
+  cmd->add_option("--task", o->tasks,
+                  "extra task as attach_task fields, e.g. '{task: reconstruction, dataset: mnist}' (repeatable)");
+  cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
+  cmd->add_flag("--json", o->json, "print the metrics as JSON");
+  add_runtime_options(*cmd, o->runtime);
+  return {cmd, [o] {
+            const torch::Device device = configure_runtime(o->runtime);
+            std::vector<nlohmann::json> extra;
+            for (const auto& t : o->tasks) extra.push_back(parse_yaml_value(t, "--task"));
+            const nlohmann::json metrics = evaluate_existing(root_or_default(o->runs), o->node, extra, device);
+            if (o->json) std::cout << metrics.dump(2) << "\n";
+            else print_metrics(metrics);
+            return 0;
+          }};
+}
+
+Command setup_reproduce(CLI::App& app) {
+  auto o = std::make_shared<ReproduceOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "reproduce", "replay a node's lineage in a fresh run; exit 0 when the weights are bitwise identical");
+  cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
+  cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
+  cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
+  add_runtime_options(*cmd, o->runtime);
+  return {cmd, [o] {
+            RunOptions options;
+            options.device = configure_runtime(o->runtime);
+            ProgressPrinter progress(std::cerr, o->quiet ? ProgressMode::kQuiet
+                                                : stderr_is_terminal() ? ProgressMode::kLive
+                                                                       : ProgressMode::kPlain);
+            options.observers = {&progress};
+            options.listener = &progress;
+            options.cancel = &install_cancel_handler();
+            options.invocation = {{"reproduce", o->node}, {"threads", o->runtime.threads}};
+            const ReproduceReport r = reproduce_node(root_or_default(o->runs), o->node, options);
+            std::cout << (r.identical ? "reproduced: " : "NOT reproduced: ") << r.original << " vs " << r.replay_run
+                      << "/" << r.original.substr(r.original.find('/') + 1) << " — " << r.tensors_compared
+                      << " tensors, max |diff| " << r.max_abs_diff << " (threads " << o->runtime.threads << ")\n";
+            return r.identical ? 0 : 1;
+          }};
+}
+
+Command setup_cancel(CLI::App& app) {
+  auto o = std::make_shared<CancelOptions>();
+  CLI::App* cmd = app.add_subcommand("cancel", "ask a live run to stop after its current step (it saves its state)");
+  cmd->add_option("run_id", o->run_id, "the run to cancel")->required();
+  cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
+  return {cmd, [o] {
+            request_cancel(root_or_default(o->runs), o->run_id);
+            std::cout << "cancel requested for " << o->run_id << "\n";
+            return 0;
+          }};
+}
+
+}  // namespace acc::cli

@@ -1,0 +1,45 @@
+// Work on existing checkpoint nodes from the command line: fork one, evaluate one
+// (recording the metrics on the node), replay one's lineage to check it reproduces, and
+// ask a live run to cancel. Each addresses nodes as RUN_ID/TAG or by an id prefix.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "recipe/runner.h"
+#include "run/run_index.h"
+
+namespace acc {
+
+// Adds a node to the parent's run whose state is the parent's (hard link).
+NodeMeta fork_existing(const std::filesystem::path& runs_root, const std::string& address, const std::string& tag);
+
+// Evaluates the node's attached tasks, plus `extra_tasks` given as attach_task field maps
+// (e.g. {task: reconstruction, dataset: mnist}; tasks with trainable probes are refused:
+// an untrained probe measures nothing). Datasets come from the node's metadata; an extra
+// task may also name a dataset source with default options. Records metrics on the node.
+nlohmann::json evaluate_existing(const std::filesystem::path& runs_root, const std::string& address,
+                                 const std::vector<nlohmann::json>& extra_tasks, const torch::Device& device,
+                                 const std::string& data_root = "");
+
+struct ReproduceReport {
+  std::string original;     // RUN/TAG
+  std::string replay_run;   // the fresh run's id
+  std::string replay_dir;
+  bool identical = false;   // every model and probe-head tensor bitwise equal
+  double max_abs_diff = 0;  // over all compared tensors
+  int64_t tensors_compared = 0;
+};
+
+// Replays the node's lineage (with the original run's seed and datasets) as a new run under
+// the same runs root, then compares the resulting node's tensors with the stored ones.
+ReproduceReport reproduce_node(const std::filesystem::path& runs_root, const std::string& address,
+                               const RunOptions& options);
+
+// Writes runs/<id>/CANCEL; the live run polls for it and cancels after its current step.
+// acc::Error when the run is not live (status not created/running).
+void request_cancel(const std::filesystem::path& runs_root, const std::string& run_id);
+
+}  // namespace acc
