@@ -170,7 +170,7 @@ void expand_branches(const YAML::Node& node, const nlohmann::json& vars, const s
 }
 
 // repeat: {grid: {var: [values], ...}, from?, tag?, ops} -> one copy of ops per combination
-// (cartesian product in key order) with the grid vars bound; with `from`, each copy starts
+// (cartesian product in the order written) with the grid vars bound; with `from`, each copy starts
 // with fork(from -> tag).
 void expand_repeat(const YAML::Node& node, const nlohmann::json& vars, const std::string& path,
                    std::vector<RecipeOp>& out) {
@@ -187,8 +187,12 @@ void expand_repeat(const YAML::Node& node, const nlohmann::json& vars, const std
   if (!node["ops"] || !node["ops"].IsSequence())
     throw Error(location(path, node) + ": repeat: 'ops' must be a list");
 
+  // Vars in the order written (JSON objects sort their keys; the YAML map keeps the order).
   std::vector<std::string> names;
-  for (const auto& [name, values] : grid.items()) names.push_back(name);
+  if (node["grid"].IsMap())
+    for (const auto& kv : node["grid"]) names.push_back(kv.first.as<std::string>());
+  else
+    for (const auto& [name, values] : grid.items()) names.push_back(name);
   std::vector<size_t> index(names.size(), 0);
   while (true) {
     nlohmann::json item_vars = vars;

@@ -22,7 +22,7 @@ std::string recipe_reference_markdown() {
      << options_markdown({{"from", OptionType::kString, true, nullptr, "tag of the node every branch forks from"},
                           {"branches", OptionType::kList, true, nullptr, "list of `{tag, ops}`: the fork's tag and the branch's ops"}})
      << "\n";
-  os << "#### `repeat`\n\nOne copy of `ops` per combination of the grid's values (cartesian product, last var fastest), "
+  os << "#### `repeat`\n\nOne copy of `ops` per combination of the grid's values (cartesian product in the order written, last var fastest), "
         "with the grid vars bound as `${name}`; with `from`, each copy starts with a fork tagged `tag`.\n\n"
      << options_markdown({{"grid", OptionType::kMap, true, nullptr, "var: [values], e.g. `{seed: [42, 123, 456]}`"},
                           {"from", OptionType::kString, false, nullptr, "tag each copy forks from"},
