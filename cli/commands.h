@@ -20,5 +20,8 @@ Command setup_fork(CLI::App& app);
 Command setup_eval(CLI::App& app);
 Command setup_reproduce(CLI::App& app);
 Command setup_cancel(CLI::App& app);
+Command setup_ls(CLI::App& app);
+Command setup_tree(CLI::App& app);
+Command setup_events(CLI::App& app);
 
 }  // namespace acc::cli

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
       acc::cli::setup_eval(app),
       acc::cli::setup_reproduce(app),
       acc::cli::setup_cancel(app),
+      acc::cli::setup_ls(app),
+      acc::cli::setup_tree(app),
+      acc::cli::setup_events(app),
   };
 
   try {

@@ -61,11 +61,13 @@ TokenGridDecoderImpl::TokenGridDecoderImpl(int64_t grid, int64_t token_dim)
     : grid_(grid),
       token_dim_(token_dim),
       norm(torch::nn::LayerNormOptions({token_dim})),
+      out_norm(torch::nn::LayerNormOptions({token_dim})),
       fc1(token_dim, kMlpExpansion * token_dim),
       fc2(kMlpExpansion * token_dim, token_dim),
       deconv1(doubling_deconv(token_dim, kBackboneChannels1)),
       deconv2(doubling_deconv(kBackboneChannels1, /*out=*/1)) {
   register_module("norm", norm);
+  register_module("out_norm", out_norm);
   register_module("fc1", fc1);
   register_module("fc2", fc2);
   register_module("deconv1", deconv1);
@@ -73,10 +75,17 @@ TokenGridDecoderImpl::TokenGridDecoderImpl(int64_t grid, int64_t token_dim)
 }
 
 torch::Tensor TokenGridDecoderImpl::forward(const torch::Tensor& positions) {
-  const torch::Tensor h = positions + fc2(torch::relu(fc1(norm(positions))));
+  static const bool ln = !std::getenv("FSV_LN") || std::string(std::getenv("FSV_LN")) != "0";
+  torch::Tensor h = positions + fc2(torch::relu(fc1(norm(positions))));
+  if (ln) h = out_norm(h);
   // [B, s*s, D] with row-major positions -> [B, D, s, s].
   const torch::Tensor grid = h.transpose(1, 2).reshape({-1, token_dim_, grid_, grid_});
-  return torch::sigmoid(deconv2(torch::relu(deconv1(grid))));
+  const torch::Tensor pre = deconv2(torch::relu(deconv1(grid)));
+  if (std::getenv("FSV_OUT") && std::string(std::getenv("FSV_OUT")) == "st")
+    return pre.clamp(0, 1).detach() + pre - pre.detach();
+  if (std::getenv("FSV_OUT") && std::string(std::getenv("FSV_OUT")) == "clamp")
+    return pre.clamp(0, 1);
+  return torch::sigmoid(pre);
 }
 
 FactorSlotVAEImpl::FactorSlotVAEImpl(FactorSlotVAEOptions options)
@@ -84,6 +93,7 @@ FactorSlotVAEImpl::FactorSlotVAEImpl(FactorSlotVAEOptions options)
       grid_(conv_grid_size(options_.image_size)),
       latent_dim_(factor_groups_latent_dim(options_.groups)),
       backbone(),
+      token_norm(torch::nn::LayerNormOptions({options_.token_dim})),
       queries(torch::randn({grid_ * grid_, options_.token_dim}) * kQueryInitStd),
       attention(options_.token_dim, options_.heads),
       decoder(grid_, options_.token_dim) {
@@ -100,6 +110,7 @@ FactorSlotVAEImpl::FactorSlotVAEImpl(FactorSlotVAEOptions options)
   token_embed->update(named_tokens);
   register_module("heads", heads);
   register_module("token_embed", token_embed);
+  register_module("token_norm", token_norm);
   queries = register_parameter("queries", queries);
   register_module("attention", attention);
   register_module("decoder", decoder);
@@ -155,7 +166,7 @@ std::pair<torch::Tensor, torch::Tensor> FactorSlotVAEImpl::decode_with_attention
     const FactorGroup& g = options_.groups[i];
     tokens.push_back(token_list_[i](z.slice(/*dim=*/1, g.start, g.end)));
   }
-  const auto [mixed, weights] = attention(queries, torch::stack(tokens, /*dim=*/1));
+  const auto [mixed, weights] = attention(queries, (!std::getenv("FSV_LN") || std::string(std::getenv("FSV_LN")) != "0") ? token_norm(torch::stack(tokens, /*dim=*/1)) : torch::stack(tokens, 1));
   const torch::Tensor reconstruction = decoder(mixed + queries);
   return {reconstruction, weights.transpose(1, 2)};  // weights [B, s*s, G] -> [B, G, s*s]
 }

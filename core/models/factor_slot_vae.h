@@ -89,6 +89,7 @@ class TokenGridDecoderImpl : public torch::nn::Module {
   int64_t grid_;
   int64_t token_dim_;
   torch::nn::LayerNorm norm;
+  torch::nn::LayerNorm out_norm;
   torch::nn::Linear fc1;
   torch::nn::Linear fc2;
   torch::nn::ConvTranspose2d deconv1;
@@ -127,6 +128,7 @@ class FactorSlotVAEImpl : public Model {
   FactorBackbone backbone;
   torch::nn::ModuleDict heads;
   torch::nn::ModuleDict token_embed;
+  torch::nn::LayerNorm token_norm;
   torch::Tensor queries;
   CrossAttention attention;
   TokenGridDecoder decoder;

@@ -41,7 +41,9 @@ std::vector<TailedEvent> EventTail::poll() {
     // A complete line that is not an event (hand-edited, corrupted) is skipped like
     // read_events does, rather than ending a long-running follow.
     if (!event.is_object() || !event.contains("seq") || !event["seq"].is_number_integer()) continue;
-    if (is_terminal_event(event)) ended_ = true;
+    // A cancelled or failed run can be resumed (run.resumed follows its terminal event),
+    // so the run has ended only while the last event read is terminal.
+    ended_ = is_terminal_event(event);
     const int64_t seq = event["seq"].get<int64_t>();
     if (seq <= last_seq_) continue;
     last_seq_ = seq;

@@ -31,8 +31,9 @@ class EventTail {
 
   // The complete events appended since the previous poll with seq > since, in file order.
   std::vector<TailedEvent> poll();
-  // True once a terminal event (run.completed/cancelled/failed) has been read, including
-  // one at or before `since`: a follower resuming after the end must still stop.
+  // True while the last event read is terminal (run.completed/cancelled/failed), counting
+  // events at or before `since`: a follower resuming after the end must still stop, and
+  // one following a cancelled run that `acc run --resume` continues must not.
   bool ended() const { return ended_; }
   int64_t last_seq() const { return last_seq_; }
 
