@@ -109,6 +109,7 @@ TEST(Run, WritesConfigEventsSummaryAndCheckpoints) {
   std::string root_id;
   nlohmann::json trained;
   for (const auto& e : fs::directory_iterator(rd / "checkpoints")) {
+    if (e.path().filename().string()[0] == '.') continue;  // .lock, .tmp-*
     ++nodes;
     const auto meta = acc::read_json_file(e.path() / "meta.json");
     EXPECT_TRUE(fs::exists(e.path() / "state.pt"));
@@ -130,7 +131,7 @@ TEST(Run, SameRecipeAndSeedGiveBitwiseIdenticalCheckpointWeights) {
   run(dir, {}, "b");
   auto weights = [&](const std::string& id) {
     for (const auto& e : fs::directory_iterator(dir / id / "checkpoints"))
-      if (acc::read_json_file(e.path() / "meta.json")["tag"] == "trained") {
+      if (e.path().filename().string()[0] != '.' && acc::read_json_file(e.path() / "meta.json")["tag"] == "trained") {
         torch::serialize::InputArchive archive, nested;
         archive.load_from((e.path() / "state.pt").string());
         archive.read("model", nested);

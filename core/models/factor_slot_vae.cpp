@@ -75,17 +75,13 @@ TokenGridDecoderImpl::TokenGridDecoderImpl(int64_t grid, int64_t token_dim)
 }
 
 torch::Tensor TokenGridDecoderImpl::forward(const torch::Tensor& positions) {
-  static const bool ln = !std::getenv("FSV_LN") || std::string(std::getenv("FSV_LN")) != "0";
-  torch::Tensor h = positions + fc2(torch::relu(fc1(norm(positions))));
-  if (ln) h = out_norm(h);
+  const torch::Tensor h = out_norm(positions + fc2(torch::relu(fc1(norm(positions)))));
   // [B, s*s, D] with row-major positions -> [B, D, s, s].
   const torch::Tensor grid = h.transpose(1, 2).reshape({-1, token_dim_, grid_, grid_});
   const torch::Tensor pre = deconv2(torch::relu(deconv1(grid)));
-  if (std::getenv("FSV_OUT") && std::string(std::getenv("FSV_OUT")) == "st")
-    return pre.clamp(0, 1).detach() + pre - pre.detach();
-  if (std::getenv("FSV_OUT") && std::string(std::getenv("FSV_OUT")) == "clamp")
-    return pre.clamp(0, 1);
-  return torch::sigmoid(pre);
+  // Value clamp(pre, 0, 1), gradient of the identity (straight-through): see the header
+  // for why this is not a sigmoid.
+  return pre + (pre.clamp(/*min=*/0, /*max=*/1) - pre).detach();
 }
 
 FactorSlotVAEImpl::FactorSlotVAEImpl(FactorSlotVAEOptions options)
@@ -94,7 +90,7 @@ FactorSlotVAEImpl::FactorSlotVAEImpl(FactorSlotVAEOptions options)
       latent_dim_(factor_groups_latent_dim(options_.groups)),
       backbone(),
       token_norm(torch::nn::LayerNormOptions({options_.token_dim})),
-      queries(torch::randn({grid_ * grid_, options_.token_dim}) * kQueryInitStd),
+      queries(torch::randn({grid_ * grid_, options_.token_dim}) * (std::getenv("FSV_QSTD") ? std::atof(std::getenv("FSV_QSTD")) : kQueryInitStd)),
       attention(options_.token_dim, options_.heads),
       decoder(grid_, options_.token_dim) {
   register_module("backbone", backbone);
@@ -102,6 +98,10 @@ FactorSlotVAEImpl::FactorSlotVAEImpl(FactorSlotVAEOptions options)
   std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>> named_heads, named_tokens;
   for (const auto& g : options_.groups) {
     head_list_.emplace_back(features, 2 * g.size());  // [mu, logvar]
+    if (const char* e = std::getenv("FSV_LOGVAR_BIAS")) {
+      torch::NoGradGuard no_grad;
+      head_list_.back()->bias.slice(0, g.size()).fill_(std::atof(e));
+    }
     token_list_.emplace_back(g.size(), options_.token_dim);
     named_heads.emplace_back(g.name, head_list_.back().ptr());
     named_tokens.emplace_back(g.name, token_list_.back().ptr());
@@ -166,7 +166,7 @@ std::pair<torch::Tensor, torch::Tensor> FactorSlotVAEImpl::decode_with_attention
     const FactorGroup& g = options_.groups[i];
     tokens.push_back(token_list_[i](z.slice(/*dim=*/1, g.start, g.end)));
   }
-  const auto [mixed, weights] = attention(queries, (!std::getenv("FSV_LN") || std::string(std::getenv("FSV_LN")) != "0") ? token_norm(torch::stack(tokens, /*dim=*/1)) : torch::stack(tokens, 1));
+  const auto [mixed, weights] = attention(queries, (std::getenv("FSV_TN") && std::string(std::getenv("FSV_TN")) == "0") ? torch::stack(tokens, 1) : token_norm(torch::stack(tokens, /*dim=*/1)));
   const torch::Tensor reconstruction = decoder(mixed + queries);
   return {reconstruction, weights.transpose(1, 2)};  // weights [B, s*s, G] -> [B, G, s*s]
 }
