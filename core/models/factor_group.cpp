@@ -26,22 +26,21 @@ FactorGroup group_from_json(const nlohmann::json& j, size_t index) {
     throw Error(kField + which + " needs a string 'name', got " + j.dump());
   for (const char* key : {"start", "end"})
     if (!j.contains(key) || !j[key].is_number_integer())
-      throw Error(kField + which + " ('" + j["name"].get<std::string>() +
-                  "') needs an integer '" + key + "', got " + j.dump());
+      throw Error(kField + which + " ('" + j["name"].get<std::string>() + "') needs an integer '" +
+                  key + "', got " + j.dump());
   return {j["name"].get<std::string>(), j["start"].get<int64_t>(), j["end"].get<int64_t>()};
 }
 
 }  // namespace
 
 void validate_factor_groups(const std::vector<FactorGroup>& groups) {
-  if (groups.empty())
-    throw Error(kField + "must list at least one group {name, start, end}");
+  if (groups.empty()) throw Error(kField + "must list at least one group {name, start, end}");
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < groups.size(); ++i) {
     const FactorGroup& g = groups[i];
     if (g.name.empty())
-      throw Error(kField + "group " + std::to_string(i) + " [" +
-                  std::to_string(g.start) + ", " + std::to_string(g.end) + ") has an empty name");
+      throw Error(kField + "group " + std::to_string(i) + " [" + std::to_string(g.start) + ", " +
+                  std::to_string(g.end) + ") has an empty name");
     for (char c : g.name)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
         throw Error(kField + "group name '" + g.name +
@@ -73,8 +72,7 @@ void validate_factor_groups(const std::vector<FactorGroup>& groups) {
 
 std::vector<FactorGroup> factor_groups_from_json(const nlohmann::json& groups) {
   if (!groups.is_array())
-    throw Error(kField + "must be a list of maps {name, start, end}, got " +
-                groups.dump());
+    throw Error(kField + "must be a list of maps {name, start, end}, got " + groups.dump());
   std::vector<FactorGroup> out;
   for (size_t i = 0; i < groups.size(); ++i) out.push_back(group_from_json(groups[i], i));
   validate_factor_groups(out);
@@ -83,7 +81,8 @@ std::vector<FactorGroup> factor_groups_from_json(const nlohmann::json& groups) {
 
 nlohmann::json factor_groups_to_json(const std::vector<FactorGroup>& groups) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& g : groups) out.push_back({{"name", g.name}, {"start", g.start}, {"end", g.end}});
+  for (const auto& g : groups)
+    out.push_back({{"name", g.name}, {"start", g.start}, {"end", g.end}});
   return out;
 }
 

@@ -67,11 +67,11 @@ const std::vector<ModelSpec>& model_registry() {
          "when true, a task on one group's latent slice (probe, regression, KL) trains only "
          "that group's head, not the shared backbone; reconstruction still trains everything"}},
        [](const nlohmann::json& o) -> ModelPtr {
-         return FactorSlotVAE(FactorSlotVAEOptions{
-                                  positive_int(o, "image_size"),
-                                  factor_groups_from_json(o.at("groups")),
-                                  positive_int(o, "token_dim"), positive_int(o, "heads"),
-                                  o.at("detach_factor_grad").get<bool>()})
+         return FactorSlotVAE(FactorSlotVAEOptions{positive_int(o, "image_size"),
+                                                   factor_groups_from_json(o.at("groups")),
+                                                   positive_int(o, "token_dim"),
+                                                   positive_int(o, "heads"),
+                                                   o.at("detach_factor_grad").get<bool>()})
              .ptr();
        }},
   };
