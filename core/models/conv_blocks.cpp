@@ -8,6 +8,8 @@ namespace {
 constexpr int64_t kChannels1 = 32;
 constexpr int64_t kChannels2 = 64;
 
+}  // namespace
+
 torch::nn::Conv2dOptions halving_conv(int64_t in, int64_t out) {
   return torch::nn::Conv2dOptions(in, out, /*kernel_size=*/3).stride(2).padding(1);
 }
@@ -19,7 +21,6 @@ torch::nn::ConvTranspose2dOptions doubling_deconv(int64_t in, int64_t out) {
       .padding(1)
       .output_padding(1);
 }
-}  // namespace
 
 int64_t conv_grid_size(int64_t image_size) {
   if (image_size < 4 || image_size % 4 != 0)

@@ -14,6 +14,11 @@
 
 namespace acc {
 
+// 3x3, stride 2, padding 1: halves the side (28->14, 32->16). Shared by every conv model.
+torch::nn::Conv2dOptions halving_conv(int64_t in, int64_t out);
+// 3x3, stride 2, padding 1, output_padding 1: exactly doubles the side.
+torch::nn::ConvTranspose2dOptions doubling_deconv(int64_t in, int64_t out);
+
 // Side of the 64-channel feature grid for `image_size`; acc::Error (naming the
 // `image_size` field) when the encoder cannot halve it twice exactly.
 int64_t conv_grid_size(int64_t image_size);

@@ -14,17 +14,6 @@ constexpr int64_t kMlpExpansion = 2;  // hidden width of the per-position MLP / 
 // on random rectangles (batch 16, lr 2e-3), with std 1 none of six did.
 constexpr double kQueryInitStd = 1.0;
 
-torch::nn::Conv2dOptions halving_conv(int64_t in, int64_t out) {
-  return torch::nn::Conv2dOptions(in, out, /*kernel_size=*/3).stride(2).padding(1);
-}
-
-// output_padding 1 makes each transposed conv exactly double the side (8->16->32).
-torch::nn::ConvTranspose2dOptions doubling_deconv(int64_t in, int64_t out) {
-  return torch::nn::ConvTranspose2dOptions(in, out, /*kernel_size=*/3)
-      .stride(2)
-      .padding(1)
-      .output_padding(1);
-}
 
 // User errors (acc::Error naming the field) before any module is built.
 FactorSlotVAEOptions checked(FactorSlotVAEOptions o) {
