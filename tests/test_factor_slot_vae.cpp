@@ -7,6 +7,8 @@
 // To add a group-layout error case, add a row to the table in GroupLayoutErrorsNameTheProblem.
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <cmath>
 
 #include "error.h"
@@ -25,15 +27,7 @@ std::shared_ptr<FactorSlotVAEImpl> make_vae(nlohmann::json options = nlohmann::j
   return vae;
 }
 
-template <typename Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 // Sum of |grad| over the parameters whose name starts with `prefix` (undefined grad = 0).
 double grad_mass(const Model& model, const std::string& prefix) {

@@ -5,6 +5,8 @@
 // error messages, seeding and conv_vae's train/eval behaviour.
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include "error.h"
 #include "models/registry.h"
 
@@ -25,16 +27,7 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> parameter_shapes(const
   return out;
 }
 
-// Runs `fn` and returns the acc::Error message it throws ("" when it throws none).
-template <typename Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 void check_model_contract(const ModelSpec& spec, int64_t image_size) {
   SCOPED_TRACE(spec.name + " at " + std::to_string(image_size) + " px");

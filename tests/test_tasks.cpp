@@ -7,6 +7,8 @@
 // make_dataset and a PixelModel with the outputs it needs.
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <cmath>
 #include <numeric>
 
@@ -96,15 +98,7 @@ void set_probe(Task& task, const torch::Tensor& weight, const torch::Tensor& bia
   params["probe.bias"].copy_(bias);
 }
 
-template <typename Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 double scalar(const torch::Tensor& t) { return t.item<double>(); }
 

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 
+#include "error.h"
+
 namespace acc::test {
 
 // A fresh directory under the system temp dir, removed with its contents on destruction.
@@ -29,6 +31,17 @@ struct CommandResult {
 CommandResult run_acc(const std::string& args);
 
 std::string source_dir();
+
+// Runs `fn` and returns the acc::Error message it throws ("" when it throws none).
+template <typename Fn>
+std::string error_of(Fn fn) {
+  try {
+    fn();
+  } catch (const acc::Error& e) {
+    return e.what();
+  }
+  return "";
+}
 // True when the bundled MNIST IDX files were fetched (make data).
 bool mnist_available();
 
