@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "error.h"
+#include "eval/artifacts.h"
 #include "progress.h"
 #include "recipe/node_commands.h"
 #include "recipe/recipe.h"
@@ -25,9 +26,24 @@ struct ForkOptions {
 struct EvalOptions {
   std::string node, runs;
   std::vector<std::string> tasks;
+  std::vector<std::string> artifacts;
+  std::string artifact_dataset, split = "test";
+  int64_t knn_k = 15;
+  std::vector<std::string> factor_datasets;
   bool json = false;
   RuntimeOptions runtime;
 };
+
+// The CLI spelling of the evaluate op's artifact fields, checked by the same option rows.
+ArtifactSettings artifact_settings(const EvalOptions& o) {
+  nlohmann::json fields = {{"artifacts", o.artifacts},
+                           {"artifact_dataset", o.artifact_dataset},
+                           {"split", o.split},
+                           {"knn_k", o.knn_k},
+                           {"factor_datasets", o.factor_datasets}};
+  if (o.artifacts.size() == 1 && o.artifacts[0] == "all") fields["artifacts"] = "all";
+  return artifact_settings_from_fields(resolve_options(artifact_option_specs(), fields, "acc eval"), "acc eval");
+}
 
 struct ReproduceOptions {
   std::string node, runs;
@@ -70,6 +86,14 @@ Command setup_eval(CLI::App& app) {
   cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
   cmd->add_option("--task", o->tasks,
                   "extra task as attach_task fields, e.g. '{task: reconstruction, dataset: mnist}' (repeatable)");
+  cmd->add_option("--artifacts", o->artifacts, "artifacts to write for the node: all, or names (" + artifact_names() + ")")
+      ->delimiter(',');
+  cmd->add_option("--artifact-dataset", o->artifact_dataset,
+                  "dataset the grids and projections use (default: the node's reconstruction task's)");
+  cmd->add_option("--split", o->split, "split projected: test, train or all")->capture_default_str();
+  cmd->add_option("--knn-k", o->knn_k, "neighbours in the latent kNN graph")->capture_default_str();
+  cmd->add_option("--factor-datasets", o->factor_datasets, "datasets with factors for disentanglement (default: all)")
+      ->delimiter(',');
   cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
   cmd->add_flag("--json", o->json, "print the metrics as JSON");
   add_runtime_options(*cmd, o->runtime);
@@ -77,7 +101,8 @@ Command setup_eval(CLI::App& app) {
             const torch::Device device = configure_runtime(o->runtime);
             std::vector<nlohmann::json> extra;
             for (const auto& t : o->tasks) extra.push_back(parse_yaml_value(t, "--task"));
-            const nlohmann::json metrics = evaluate_existing(root_or_default(o->runs), o->node, extra, device);
+            const nlohmann::json metrics =
+                evaluate_existing(root_or_default(o->runs), o->node, extra, device, "", artifact_settings(*o));
             if (o->json) std::cout << metrics.dump(2) << "\n";
             else print_metrics(metrics);
             return 0;

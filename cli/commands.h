@@ -23,5 +23,7 @@ Command setup_cancel(CLI::App& app);
 Command setup_ls(CLI::App& app);
 Command setup_tree(CLI::App& app);
 Command setup_events(CLI::App& app);
+Command setup_export(CLI::App& app);
+Command setup_compare(CLI::App& app);
 
 }  // namespace acc::cli

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
       acc::cli::setup_ls(app),
       acc::cli::setup_tree(app),
       acc::cli::setup_events(app),
+      acc::cli::setup_export(app),
+      acc::cli::setup_compare(app),
   };
 
   try {

@@ -131,6 +131,7 @@ class FactorSlotVAEImpl : public Model {
   nlohmann::json config() const override;
 
   const std::vector<FactorGroup>& groups() const { return options_.groups; }
+  std::vector<FactorGroup> latent_groups() const override { return options_.groups; }
   int64_t grid_size() const { return grid_; }  // s: ATTENTION has s*s positions
 
  private:

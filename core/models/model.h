@@ -11,7 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "models/factor_group.h"
 #include "models/model_output.h"
 
 namespace acc {
@@ -39,6 +42,25 @@ class Model : public torch::nn::Module {
   virtual ImageShape input_shape() const = 0;
   // {"type": "<registry name>", ...every option needed to rebuild the model}.
   virtual nlohmann::json config() const = 0;
+  // The latent's named parts, partitioning [0, latent_dim): traversals, sort-by-activation
+  // and the slot-by-factor R² work per group. Flat models: one group per dimension ("z0",
+  // "z1", ...); factor-slot models: their factor groups.
+  virtual std::vector<FactorGroup> latent_groups() const;
+};
+
+// Puts the model in eval mode for a scope and restores every module's own train/eval flag
+// afterwards, not just the root's, so a submodule the caller froze in eval mode stays so.
+class TrainingModeGuard {
+ public:
+  explicit TrainingModeGuard(Model& model);
+  ~TrainingModeGuard();
+  TrainingModeGuard(const TrainingModeGuard&) = delete;
+  TrainingModeGuard& operator=(const TrainingModeGuard&) = delete;
+
+ private:
+  Model& model_;
+  bool was_training_;
+  std::vector<std::pair<std::shared_ptr<torch::nn::Module>, bool>> saved_;
 };
 
 using ModelPtr = std::shared_ptr<Model>;

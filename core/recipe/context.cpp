@@ -40,7 +40,13 @@ NodeMeta RecipeContext::fork_node(const std::string& from, const std::string& ta
   return node;
 }
 
-nlohmann::json RecipeContext::evaluate(const std::vector<std::string>& task_names) {
+std::string default_artifact_dataset(const TrainingState& state) {
+  for (const auto& t : state.tasks())
+    if (t.task->config().type == "reconstruction") return t.task->config().dataset;
+  return "";
+}
+
+nlohmann::json RecipeContext::evaluate(const std::vector<std::string>& task_names, const ArtifactSettings& artifacts) {
   nlohmann::json metrics = nlohmann::json::object();
   for (auto& t : state.tasks()) {
     const std::string& name = t.task->name();
@@ -51,7 +57,22 @@ nlohmann::json RecipeContext::evaluate(const std::vector<std::string>& task_name
   }
   // Metrics belong to the node only if nothing has trained since it was saved or loaded.
   const bool at_node = !current_node.empty() && store->read(current_node).step == state.step();
-  const std::string label = at_node ? current_tag : "step_" + std::to_string(state.step());
+  const std::string label = at_node ? current_tag
+                                    : (current_tag.empty() ? "" : current_tag + "+") + "step_" + std::to_string(state.step());
+  if (!artifacts.names.empty()) {
+    ArtifactSettings settings = artifacts;
+    if (settings.dataset.empty()) settings.dataset = default_artifact_dataset(state);
+    std::vector<int64_t> samples;
+    if (visualization_samples.contains(settings.dataset))
+      samples = visualization_samples[settings.dataset].get<std::vector<int64_t>>();
+    ArtifactSink sink(run->path(), label, at_node ? current_node : "", state.step(), &run->events());
+    const nlohmann::json scores =
+        write_artifacts(state.model(), datasets, settings, samples, state.device(), sink, [&](const std::string& line) {
+          run->events().emit("log", {{"message", line}});
+          if (listener) listener->on_log(line);
+        });
+    metrics.update(scores);
+  }
   run->events().emit("eval.metrics", {{"node", at_node ? nlohmann::json(current_node) : nlohmann::json()},
                                       {"tag", label}, {"step", state.step()}, {"metrics", metrics}});
   if (at_node) store->record_metrics(current_node, metrics);

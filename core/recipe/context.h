@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "eval/artifacts.h"
 #include "recipe/recipe.h"
 #include "run/checkpoint.h"
 #include "run/run_dir.h"
@@ -38,13 +39,12 @@ class RunListener {
 // state and ends the run as cancelled.
 struct RunCancelled {};
 
-using DatasetMap = std::map<std::string, std::shared_ptr<Dataset>>;
-
 // What the plan knows about a saved node, so a later fork can continue validating from it.
 struct PlanNode {
   ModelPtr model;
   std::vector<std::string> task_names;
   bool has_training_task = false;
+  std::string artifact_dataset;
 };
 
 struct Plan {
@@ -53,12 +53,16 @@ struct Plan {
   ModelPtr model;       // built to check shapes and outputs; the run builds its own
   std::vector<std::string> task_names;
   bool has_training_task = false;
+  std::string artifact_dataset;  // the first attached reconstruction task's dataset
   std::set<std::string> tags;
   std::map<std::string, PlanNode> nodes;  // by tag
   int64_t total_steps = 0;
   std::vector<std::string> lines;  // the printed plan, one line per op
   void describe(const RecipeOp& op, const std::string& text);
 };
+
+// The dataset artifacts draw by default: the first attached reconstruction task's, or "".
+std::string default_artifact_dataset(const TrainingState& state);
 
 struct RecipeContext {
   explicit RecipeContext(torch::Device device) : state(device) {}
@@ -74,15 +78,18 @@ struct RecipeContext {
   std::vector<TrainObserver*> observers;            // from the front-end (progress)
   const std::atomic<bool>* cancel = nullptr;
   RunListener* listener = nullptr;
+  nlohmann::json visualization_samples = nlohmann::json::object();  // {dataset: [test rows]} (config.json)
 
   // Saves the state as a node whose parent is the current node and makes it current.
   NodeMeta save_node(const std::string& tag);
   // Forks the node tagged `from` (in this run) as `tag`: restores its state bitwise
   // (weights, optimiser, heads, step, RNG), continues its lineage, and makes it current.
   NodeMeta fork_node(const std::string& from, const std::string& tag, const nlohmann::json& fork_entry);
-  // Evaluates attached tasks (all, or those named), emits eval.metrics, records the
-  // metrics on the current node when the state is exactly that node's, and in the summary.
-  nlohmann::json evaluate(const std::vector<std::string>& task_names);
+  // Evaluates attached tasks (all, or those named) and writes the requested artifacts
+  // (labelled with the node's tag, or "<tag>+step_<N>" when the state has trained past it),
+  // emits eval.metrics, records the metrics (and artifact scores) on the current node when
+  // the state is exactly that node's, and in the summary.
+  nlohmann::json evaluate(const std::vector<std::string>& task_names, const ArtifactSettings& artifacts = {});
 };
 
 }  // namespace acc

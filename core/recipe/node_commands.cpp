@@ -27,8 +27,13 @@ NodeMeta fork_existing(const fs::path& runs_root, const std::string& address, co
 
 nlohmann::json evaluate_existing(const fs::path& runs_root, const std::string& address,
                                  const std::vector<nlohmann::json>& extra_tasks, const torch::Device& device,
-                                 const std::string& data_root) {
+                                 const std::string& data_root_given, const ArtifactSettings& artifacts) {
   const NodeAddress at = resolve_node(runs_root, address);
+  const std::string data_root = data_root_given.empty() ? at.run.config.value("data_root", "") : data_root_given;
+  const bool live = at.run.status() == run_format::kStatusRunning || at.run.status() == run_format::kStatusCreated;
+  if (!artifacts.names.empty() && live)
+    throw Error("run " + at.run.id + " is live (status " + at.run.status() +
+                "); write artifacts for its nodes after it ends, or add them to its recipe's evaluate op");
   DatasetMap datasets = load_node_datasets(at.node, data_root);
   TrainingState state(device);
   restore_node_state(state, at.node, at.state_path, datasets);
@@ -58,11 +63,29 @@ nlohmann::json evaluate_existing(const fs::path& runs_root, const std::string& a
                   "attach it in a recipe and train, then evaluate");
     state.attach(task, datasets[config.dataset], "--task");
   }
-  if (state.tasks().empty())
+  if (state.tasks().empty() && artifacts.names.empty())
     throw Error("node " + address + " has no attached tasks; give tasks to evaluate with --task '{task: reconstruction, dataset: NAME}'");
 
   nlohmann::json metrics = nlohmann::json::object();
   for (auto& t : state.tasks()) metrics[t.task->name()] = nlohmann::json(t.task->evaluate(state.model(), *t.dataset, device));
+  if (!artifacts.names.empty()) {
+    // Datasets the run loaded that the node's tasks do not read (a factor set, say) may be
+    // what the artifacts need.
+    load_run_datasets(datasets, at.run.config, data_root);
+    ArtifactSettings settings = artifacts;
+    if (settings.dataset.empty()) settings.dataset = default_artifact_dataset(state);
+    const auto& stored = at.run.config.value("visualization_samples", nlohmann::json::object());
+    std::vector<int64_t> samples;
+    if (stored.contains(settings.dataset)) samples = stored[settings.dataset].get<std::vector<int64_t>>();
+    else if (datasets.count(settings.dataset)) samples = visualization_indices(*datasets[settings.dataset]);
+    check_artifacts(state.model(), datasets, settings, "acc eval " + address);
+    EventLog events(at.run.dir / run_format::kEventsFile, /*heartbeat_seconds=*/0);
+    ArtifactSink sink(at.run.dir, at.node.tag, at.node.id, at.node.step, &events);
+    metrics.update(write_artifacts(state.model(), datasets, settings, samples, device, sink,
+                                   [&](const std::string& line) { events.emit("log", {{"message", line}}); }));
+    events.emit("eval.metrics", {{"node", at.node.id}, {"tag", at.node.tag}, {"step", at.node.step}, {"metrics", metrics}});
+    events.close();
+  }
   CheckpointStore(at.run.dir / run_format::kCheckpointsDir, at.run.id).record_metrics(at.node.id, metrics);
   return metrics;
 }

@@ -1,5 +1,5 @@
 // Work on existing checkpoint nodes from the command line: fork one, evaluate one
-// (recording the metrics on the node), replay one's lineage to check it reproduces, and
+// (recording the metrics on the node, optionally writing artifacts), replay one's lineage to check it reproduces, and
 // ask a live run to cancel. Each addresses nodes as RUN_ID/TAG or by an id prefix.
 #pragma once
 
@@ -20,9 +20,12 @@ NodeMeta fork_existing(const std::filesystem::path& runs_root, const std::string
 // (e.g. {task: reconstruction, dataset: mnist}; tasks with trainable probes are refused:
 // an untrained probe measures nothing). Datasets come from the node's metadata; an extra
 // task may also name a dataset source with default options. Records metrics on the node.
+// With artifacts named (backfill), writes them under the node's tag with artifact.created
+// events appended to the run's log, and records their scores too; refused while the run is
+// live (its log has one writer).
 nlohmann::json evaluate_existing(const std::filesystem::path& runs_root, const std::string& address,
                                  const std::vector<nlohmann::json>& extra_tasks, const torch::Device& device,
-                                 const std::string& data_root = "");
+                                 const std::string& data_root = "", const ArtifactSettings& artifacts = {});
 
 struct ReproduceReport {
   std::string original;     // RUN/TAG

@@ -35,4 +35,19 @@ DatasetMap load_node_datasets(const NodeMeta& node, const std::string& data_root
   return datasets;
 }
 
+void load_run_datasets(DatasetMap& datasets, const nlohmann::json& run_config, const std::string& data_root) {
+  const std::string root = data_root.empty() ? default_data_root() : data_root;
+  const nlohmann::json ops = run_config.value("recipe", nlohmann::json::object()).value("ops", nlohmann::json::array());
+  for (const auto& op : ops) {
+    if (op.value("op", "") != "load_dataset") continue;
+    const std::string name = op.value("name", "");
+    if (name.empty() || datasets.count(name)) continue;
+    const std::string source = op.value("source", name);
+    nlohmann::json options = op;
+    for (const char* key : {"op", "line", "name", "source"}) options.erase(key);
+    datasets[name] = std::make_shared<Dataset>(
+        load_dataset(name, source, options, root, "run config.json: load_dataset '" + name + "'"));
+  }
+}
+
 }  // namespace acc

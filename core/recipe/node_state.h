@@ -20,4 +20,8 @@ void restore_node_state(TrainingState& state, const NodeMeta& node, const std::f
 // work on a node outside its recipe. `data_root` empty: default_data_root().
 DatasetMap load_node_datasets(const NodeMeta& node, const std::string& data_root = "");
 
+// Adds every dataset the run's recipe loads (config.json's recipe ops) that `datasets` does
+// not have yet.
+void load_run_datasets(DatasetMap& datasets, const nlohmann::json& run_config, const std::string& data_root = "");
+
 }  // namespace acc

@@ -137,6 +137,7 @@ std::vector<OpDef> build_table() {
                    plan.model = build_model(f["model"], without(f, {"model"}), op.where());
                    plan.task_names.clear();
                    plan.has_training_task = false;
+                   plan.artifact_dataset.clear();
                    plan.describe(op, f["model"].get<std::string>() + " (latent " + std::to_string(plan.model->latent_dim()) +
                                          ", " + std::to_string(parameter_count(*plan.model)) + " parameters)");
                  },
@@ -175,6 +176,7 @@ std::vector<OpDef> build_table() {
                    }
                    plan.task_names.push_back(config.name);
                    plan.has_training_task = plan.has_training_task || task->trains();
+                   if (plan.artifact_dataset.empty() && config.type == "reconstruction") plan.artifact_dataset = config.dataset;
                    std::string slice = config.latent_slice ? " on latent [" + std::to_string(config.latent_slice->start) + ", " +
                                                                  std::to_string(config.latent_slice->end) + ")" : "";
                    plan.describe(op, config.name + " (" + config.type + " on " + config.dataset + slice + ", weight " +
@@ -189,6 +191,7 @@ std::vector<OpDef> build_table() {
                  [](const RecipeOp& op, const json&, Plan& plan) {
                    plan.task_names.clear();
                    plan.has_training_task = false;
+                   plan.artifact_dataset.clear();
                    plan.describe(op, "all tasks detached");
                  },
                  [](const RecipeOp&, const json&, RecipeContext& ctx) { ctx.state.detach_all(); }});
@@ -227,7 +230,7 @@ std::vector<OpDef> build_table() {
                    if (!plan.model) throw Error(op.where() + ": nothing to save; add a create_model op first");
                    if (!plan.tags.insert(tag).second)
                      throw Error(op.where() + ": tag '" + tag + "' is already used in this recipe; tags must be unique");
-                   plan.nodes[tag] = {plan.model, plan.task_names, plan.has_training_task};
+                   plan.nodes[tag] = {plan.model, plan.task_names, plan.has_training_task, plan.artifact_dataset};
                    plan.describe(op, "node '" + tag + "'");
                  },
                  [](const RecipeOp&, const json& f, RecipeContext& ctx) { ctx.save_node(f["tag"]); }});
@@ -253,6 +256,7 @@ std::vector<OpDef> build_table() {
                    plan.model = it->second.model;
                    plan.task_names = it->second.task_names;
                    plan.has_training_task = it->second.has_training_task;
+                   plan.artifact_dataset = it->second.artifact_dataset;
                    plan.nodes[tag] = it->second;
                    plan.describe(op, "node '" + tag + "' <- '" + from + "'");
                  },
@@ -272,17 +276,34 @@ std::vector<OpDef> build_table() {
                    torch::manual_seed(static_cast<uint64_t>(f["seed"].get<int64_t>()));
                  }});
 
-  ops.push_back({"evaluate", "Evaluate attached tasks on their test splits; metrics go to events, the node and the summary.",
-                 {{"tasks", OptionType::kList, false, json::array(), "task names to evaluate; empty = all attached"}}, "", nullptr,
+  std::vector<OptionSpec> evaluate_fields = {
+      {"tasks", OptionType::kList, false, json::array(), "task names to evaluate; empty = all attached"}};
+  for (const auto& spec : artifact_option_specs()) evaluate_fields.push_back(spec);
+  ops.push_back({"evaluate",
+                 "Evaluate attached tasks on their test splits and write artifacts; metrics go to events, the node and "
+                 "the summary.",
+                 evaluate_fields, "", nullptr,
                  [](const RecipeOp& op, const json& f, Plan& plan) {
-                   if (!plan.model || plan.task_names.empty())
-                     throw Error(op.where() + ": nothing to evaluate; attach tasks first");
+                   ArtifactSettings artifacts = artifact_settings_from_fields(f, op.where());
+                   if (!plan.model) throw Error(op.where() + ": nothing to evaluate; add create_model first");
+                   if (plan.task_names.empty() && artifacts.names.empty())
+                     throw Error(op.where() + ": nothing to evaluate; attach tasks or name artifacts");
                    for (const auto& name : string_list(f["tasks"], op, "tasks"))
                      if (std::find(plan.task_names.begin(), plan.task_names.end(), name) == plan.task_names.end())
                        throw Error(op.where() + ": field 'tasks': no attached task named '" + name + "'");
-                   plan.describe(op, f["tasks"].empty() ? "all attached tasks" : f["tasks"].dump());
+                   if (artifacts.dataset.empty()) artifacts.dataset = plan.artifact_dataset;
+                   const auto rows = check_artifacts(*plan.model, plan.datasets, artifacts, op.where());
+                   std::string text = f["tasks"].empty() ? "all attached tasks" : f["tasks"].dump();
+                   if (!rows.empty()) {
+                     text += "; artifacts";
+                     for (const auto* row : rows) text += " " + row->name;
+                     text += " on " + artifacts.dataset;
+                   }
+                   plan.describe(op, text);
                  },
-                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) { ctx.evaluate(string_list(f["tasks"], op, "tasks")); }});
+                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
+                   ctx.evaluate(string_list(f["tasks"], op, "tasks"), artifact_settings_from_fields(f, op.where()));
+                 }});
   return ops;
 }
 

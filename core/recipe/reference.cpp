@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "data/registry.h"
+#include "eval/artifacts.h"
 #include "models/registry.h"
 #include "recipe/ops.h"
 #include "tasks/registry.h"
@@ -46,6 +47,10 @@ std::string recipe_reference_markdown() {
     }
     os << "\n\n" << options_markdown(d.options) << "\n";
   }
+  os << "### Artifacts (`evaluate` op field `artifacts`, or `acc eval NODE --artifacts`)\n\n"
+        "File layouts and schemas: docs/run-format.md, \"Artifacts\". `all` writes every artifact that applies to the "
+        "model and data.\n\n| artifact | what it writes |\n|---|---|\n";
+  for (const auto& a : artifact_registry()) os << "| `" << a.name << "` | " << a.description << " |\n";
   return os.str();
 }
 

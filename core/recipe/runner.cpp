@@ -121,6 +121,7 @@ RecipeContext make_context(RunDir& run, const Plan& plan, const RunOptions& opti
   ctx.store = std::make_unique<CheckpointStore>(run.checkpoints_dir(), run.id());
   ctx.observers = options.observers;
   ctx.listener = options.listener;
+  for (const auto& [name, d] : plan.datasets) ctx.visualization_samples[name] = visualization_indices(*d);
   return ctx;
 }
 

@@ -28,28 +28,6 @@ ImageShape dataset_image_shape(const Dataset& dataset) {
   return {images.size(1), images.size(2), images.size(3)};
 }
 
-// Restores every module's own train/eval flag, not just the root's, so a submodule the
-// caller froze in eval mode stays that way after an evaluation pass.
-class TrainingModeGuard {
- public:
-  explicit TrainingModeGuard(Model& model) : model_(model), was_training_(model.is_training()) {
-    for (const auto& m : model.modules(/*include_self=*/false))
-      saved_.emplace_back(m, m->is_training());
-  }
-  ~TrainingModeGuard() {
-    // train() recurses into children, and modules() lists parents before children, so
-    // restoring in order leaves each module with its own saved flag.
-    model_.train(was_training_);
-    for (auto& [module, training] : saved_) module->train(training);
-  }
-  TrainingModeGuard(const TrainingModeGuard&) = delete;
-  TrainingModeGuard& operator=(const TrainingModeGuard&) = delete;
-
- private:
-  Model& model_;
-  bool was_training_;
-  std::vector<std::pair<std::shared_ptr<torch::nn::Module>, bool>> saved_;
-};
 
 }  // namespace
 
@@ -150,7 +128,6 @@ void for_each_eval_batch(Model& model, const Split& split, const torch::Device& 
   TORCH_CHECK(batch_size > 0, "for_each_eval_batch: batch_size must be positive");
   TrainingModeGuard mode_guard(model);
   torch::NoGradGuard no_grad;
-  model.eval();
   const int64_t n = split.size();
   for (int64_t start = 0; start < n; start += batch_size) {
     const torch::Tensor indices = torch::arange(start, std::min(n, start + batch_size),

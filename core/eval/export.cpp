@@ -1,0 +1,69 @@
+// `acc export`; see export.h.
+#include "eval/export.h"
+
+#include "error.h"
+#include "eval/latent_codes.h"
+#include "eval/npy.h"
+#include "recipe/node_state.h"
+#include "run/run_index.h"
+#include "util/json_io.h"
+
+namespace acc {
+
+namespace fs = std::filesystem;
+
+nlohmann::json export_node(const fs::path& runs_root, const ExportRequest& request, const torch::Device& device) {
+  const NodeAddress at = resolve_node(runs_root, request.address);
+  if (fs::exists(request.out) && (!fs::is_directory(request.out) || !fs::is_empty(request.out)))
+    throw Error("export: " + request.out.string() + " exists and is not an empty directory; choose a new --out");
+  const std::string data_root = request.data_root.empty() ? at.run.config.value("data_root", "") : request.data_root;
+  DatasetMap datasets = load_node_datasets(at.node, data_root);
+  load_run_datasets(datasets, at.run.config, data_root);
+  TrainingState state(device);
+  restore_node_state(state, at.node, at.state_path, datasets);
+  const std::string dataset = request.dataset.empty() ? default_artifact_dataset(state) : request.dataset;
+  if (dataset.empty()) throw Error("export: node " + request.address + " has no reconstruction task to take a dataset from; give --dataset NAME");
+  if (!datasets.count(dataset)) throw Error("export: no dataset named '" + dataset + "' in run " + at.run.id);
+  const LatentCodes codes = encode_split(state.model(), *datasets[dataset], request.split, device);
+
+  fs::create_directories(request.out);
+  nlohmann::json files = nlohmann::json::object();
+  auto add = [&](const std::string& file, const torch::Tensor& t, const std::string& meaning) {
+    write_npy(request.out / file, t);
+    std::vector<int64_t> shape(t.sizes().begin(), t.sizes().end());
+    files[file] = {{"shape", shape}, {"dtype", t.is_floating_point() ? "float32" : "int64"}, {"meaning", meaning}};
+  };
+  add("latent_means.npy", codes.means, "latent means (" + codes.source_output + ") of every point");
+  add("index.npy", codes.index, "row of each point in the split");
+  if (codes.labels.defined()) add("labels.npy", codes.labels, "class label of each point");
+  if (codes.factors.defined()) add("factors.npy", codes.factors, "ground-truth factors, columns as factor_names");
+
+  // Projected coordinates come from the node's artifacts, never recomputed here, so the
+  // export matches what the viewer shows.
+  for (const char* dims : {"2d", "3d"})
+    for (const char* method : {"pca", "umap"}) {
+      const fs::path file = at.run.dir / "projections" / at.node.tag / (std::string("latent_") + dims + "_" + method + "_latest.json");
+      if (!fs::exists(file)) continue;
+      const nlohmann::json p = read_json_file(file);
+      if (p.value("dataset", "") != dataset || p.value("split", "") != request.split || p.value("n", int64_t{-1}) != codes.size())
+        continue;
+      const auto coords = torch::tensor(p["coords"].get<std::vector<float>>()).view({codes.size(), p["dims"].get<int64_t>()});
+      add(std::string("projection_") + dims + "_" + method + ".npy", coords,
+          std::string(method) + " " + dims + " coordinates from " + fs::relative(file, at.run.dir).string());
+    }
+  const Dataset& d = *datasets[dataset];
+  nlohmann::json manifest = {{"node", at.node.id},
+                             {"run", at.run.id},
+                             {"tag", at.node.tag},
+                             {"step", at.node.step},
+                             {"dataset", dataset},
+                             {"split", request.split},
+                             {"source_output", codes.source_output},
+                             {"n", codes.size()},
+                             {"factor_names", d.factor_names},
+                             {"files", files}};
+  write_json_atomic(request.out / "manifest.json", manifest);
+  return manifest;
+}
+
+}  // namespace acc
