@@ -1,6 +1,8 @@
 // Threads, device and signal handling for the CLI; see terminal.h.
 #include "terminal.h"
 
+#include "version.h"
+
 #include <unistd.h>
 
 #include <csignal>
@@ -28,6 +30,7 @@ void add_runtime_options(CLI::App& command, RuntimeOptions& options) {
 
 void configure_threads(int threads) {
   torch::set_num_threads(threads);
+  set_blas_threads(threads);
   // Inter-op threads can only be set once, before any parallel work.
   static bool interop_set = false;
   if (!interop_set) {

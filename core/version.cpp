@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include <dlfcn.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -57,6 +59,16 @@ nlohmann::json environment_json() {
           {"blas", blas_in_use()},
           {"threads", intra_op_threads()},
           {"cuda_available", cuda_available()}};
+}
+
+bool set_blas_threads(int threads) {
+  // Looked up at run time: LibTorch reaches BLAS through the system's libblas alternative,
+  // which may or may not be OpenBLAS.
+  using SetThreads = void (*)(int);
+  auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (!set) return false;
+  set(threads);
+  return true;
 }
 
 }  // namespace acc

@@ -13,6 +13,10 @@ std::string libtorch_version();
 // "openblas-pthread (/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3)".
 std::string blas_in_use();
 int intra_op_threads();
+// OpenBLAS keeps its own thread pool (sized to the cores) that torch::set_num_threads does
+// not touch; this sets it through openblas_set_num_threads when OpenBLAS is loaded.
+// Returns false when the BLAS in use is not OpenBLAS (nothing to set).
+bool set_blas_threads(int threads);
 bool cuda_available();
 nlohmann::json environment_json();  // all of the above
 

@@ -215,13 +215,16 @@ TEST(Artifacts, BackfillOnAnOldCheckpointIsByteIdenticalWhenRepeated) {
   const fs::path run = dir / "old";
   EXPECT_TRUE(files_under(run, kKinds).empty());
   const size_t events_before = acc::read_events(run / "events.jsonl").size();
-  const std::string cmd = "eval old/trained --threads 1 --artifacts reconstructions,traversals,pca,disentanglement --runs " +
+  const std::string cmd = "eval old/trained --threads 1 --artifacts reconstructions,traversals,pca,umap,disentanglement --runs " +
                           dir.path().string();
   const auto first = run_acc(cmd);
   ASSERT_EQ(first.exit_code, 0) << first.output;
   const auto files = files_under(run, kKinds);
   EXPECT_TRUE(files.count("eval/trained/reconstructions_step_20.png"));
   EXPECT_TRUE(files.count("projections/trained/latent_2d_pca_step_20.json"));
+  EXPECT_TRUE(files.count("projections/trained/latent_3d_umap_step_20.json"));
+  // The mirror is the same file as the newest version.
+  EXPECT_TRUE(fs::equivalent(run / "neighbors/trained/knn_latest.json", run / "neighbors/trained/knn_step_20.json"));
   const auto events = acc::read_events(run / "events.jsonl");
   EXPECT_GT(events.size(), events_before);
   EXPECT_EQ(events.back()["type"], "eval.metrics");

@@ -4,7 +4,9 @@
 // only reference numbers are umap-learn 0.5.3's find_ab_params values.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
+#include <vector>
 
 #include "analysis/umap.h"
 
@@ -126,27 +128,42 @@ TEST(Umap, SpectralInitOnConnectedManifold) {
   const UmapResult r = umap_embed(x, knn.indices, knn.distances, UmapParams{});
   EXPECT_EQ(r.params["init"], "spectral") << r.params.dump();
   EXPECT_EQ(r.params["graph_components"], 1);
+  EXPECT_LE(r.params["spectral_residual"].get<double>(), 1e-4);
   EXPECT_GT(trustworthiness(x, r.embedding, 15), 0.9);
   EXPECT_TRUE(torch::isfinite(r.embedding).all().item<bool>());
 }
 
 TEST(Umap, SameSeedSameBytesOtherSeedOtherLayout) {
-  const Blobs blobs = make_blobs(3, 100, 8, 3.0, /*seed=*/3);
-  const Knn knn = exact_knn(blobs.x, 10);
+  const auto x = make_helix(300, /*seed=*/3);  // connected: both inits really run
+  const Knn knn = exact_knn(x, 10);
   UmapParams p;
   p.n_neighbors = 10;
   p.n_epochs = 50;
   p.seed = 7;
   for (const std::string init : {"spectral", "pca"}) {
     p.init = init;
-    const auto first = umap_embed(blobs.x, knn.indices, knn.distances, p).embedding;
-    const auto second = umap_embed(blobs.x, knn.indices, knn.distances, p).embedding;
-    EXPECT_TRUE(torch::equal(first, second)) << init;
+    const UmapResult first = umap_embed(x, knn.indices, knn.distances, p);
+    EXPECT_EQ(first.params["init"], init);
+    const auto second = umap_embed(x, knn.indices, knn.distances, p).embedding;
+    EXPECT_TRUE(torch::equal(first.embedding, second)) << init;
     UmapParams other = p;
     other.seed = 8;
-    const auto third = umap_embed(blobs.x, knn.indices, knn.distances, other).embedding;
-    EXPECT_FALSE(torch::equal(first, third)) << init;
+    const auto third = umap_embed(x, knn.indices, knn.distances, other).embedding;
+    EXPECT_FALSE(torch::equal(first.embedding, third)) << init;
   }
+}
+
+TEST(Umap, DuplicatePointsStayFinite) {
+  // Every point twice: zero kNN distances (rho from the first positive one) and coincident
+  // points in the layout, which only the initial jitter separates.
+  const Blobs blobs = make_blobs(2, 50, 6, 4.0, /*seed=*/6);
+  const auto x = torch::cat({blobs.x, blobs.x});
+  const Knn knn = exact_knn(x, 10);
+  UmapParams p;
+  p.n_neighbors = 10;
+  p.n_epochs = 100;
+  const UmapResult r = umap_embed(x, knn.indices, knn.distances, p);
+  EXPECT_TRUE(torch::isfinite(r.embedding).all().item<bool>());
 }
 
 TEST(Umap, ThreeComponentsAndResolvedParams) {

@@ -133,8 +133,7 @@ Grid2d density_grid(const torch::Tensor& xy, const Bounds2d& bounds, int64_t gri
   }
   const double total = density.sum().item<double>();
   if (total > 0) density = density / total;
-  auto grid = grid_from(density, bounds);
-  return grid;
+  return grid_from(density, bounds);
 }
 
 torch::Tensor distortion_ratios(const torch::Tensor& projected, const Knn& latent_knn) {

@@ -1,12 +1,15 @@
 // UMAP in the order umap-learn 0.5 runs it (see umap.h): fuzzy memberships from the given
 // kNN, fuzzy union into one symmetric graph, pruning of edges too weak to be sampled, an
 // initial layout (spectral, or PCA as asked or as the fallback), then sequential SGD.
-// Everything past the PCA is plain loops on std::vector, single threaded, so the result is
-// the same bytes whatever the torch thread count.
+// Apart from the PCA (torch matmuls) and the 32 x 32 eigh inside the spectral solver,
+// everything is plain single-threaded loops in a fixed order, so equal inputs and seed give
+// equal bytes.
+//
+// The file follows the pipeline in sections (graph, spectral solver, layouts, SGD); each
+// could become its own file (umap_graph, umap_spectral, umap_sgd) if it grows.
 #include "analysis/umap.h"
 
 #include <algorithm>
-#include <chrono> // TMPTIME
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -30,9 +33,9 @@ constexpr double kInitNoise = 1e-4;
 // Spectral solver: Krylov basis size, the residual ||M y - theta y|| each wanted Ritz pair
 // must reach (scipy's eigsh tolerance in umap-learn) and a budget of matrix-vector products
 // after which we give up and fall back to PCA.
-constexpr int64_t kSpectralBasis = 64;
+constexpr int64_t kSpectralBasis = 32;
 constexpr double kSpectralTolerance = 1e-4;
-constexpr int64_t kSpectralMaxMatvecs = 3000;
+constexpr int64_t kSpectralMaxMatvecs = 2000;
 constexpr double kRepulsionEpsilon = 0.001;
 
 // SplitMix64 (Steele, Lea & Flood 2014): one word of state and the same stream on every
@@ -285,7 +288,7 @@ SpectralSolution spectral_vectors(const Csr& g, int64_t nev) {
   const int64_t n = g.n;
   SpectralSolution out;
   // The trivial direction is excluded, so at most n - 1 basis vectors exist.
-  const int64_t cap = std::min<int64_t>(getenv("TMPCAP") ? atoi(getenv("TMPCAP")) : kSpectralBasis, n - 1);
+  const int64_t cap = std::min<int64_t>(kSpectralBasis, n - 1);
   const int64_t keep = std::max<int64_t>(nev + 1, cap / 2);
   if (cap <= keep) return out;  // too few points for a restarted Krylov method
 
@@ -387,7 +390,17 @@ SpectralSolution spectral_vectors(const Csr& g, int64_t nev) {
     out.converged = out.residual <= kSpectralTolerance;
     if (out.converged || out.matvecs >= kSpectralMaxMatvecs) {
       out.vectors.assign(nev, std::vector<double>(n));
-      for (int64_t j = 0; j < nev; ++j) ritz.column(j, out.vectors[j]);
+      for (int64_t j = 0; j < nev; ++j) {
+        // Eigenvector signs are arbitrary: make each one's largest |entry| positive.
+        std::vector<double>& y_j = out.vectors[j];
+        ritz.column(j, y_j);
+        const auto big = std::max_element(y_j.begin(), y_j.end(), [](double p, double q) {
+          return std::fabs(p) < std::fabs(q);
+        });
+        if (*big < 0) {
+          for (double& e : y_j) e = -e;
+        }
+      }
       out.eigenvalues.assign(theta.begin(), theta.begin() + nev);
       return out;
     }
@@ -597,6 +610,71 @@ void check_params(const UmapParams& p) {
   }
 }
 
+// Tensor contracts: these come from acc's own kNN code, so a mismatch is a bug (TORCH_CHECK),
+// unlike a parameter out of range (acc::Error, in check_params).
+void check_inputs(const torch::Tensor& data, const torch::Tensor& idx, const torch::Tensor& dist,
+                  const UmapParams& params) {
+  check_params(params);
+  TORCH_CHECK(data.dim() == 2 && data.scalar_type() == torch::kFloat32,
+              "umap_embed: data must be float32 [N, D], got ", data.scalar_type(), " ", data.sizes());
+  const int64_t n = data.size(0);
+  const int64_t k = params.n_neighbors;
+  TORCH_CHECK(n < std::numeric_limits<int32_t>::max(), "umap_embed: too many points: ", n);
+  TORCH_CHECK(idx.dim() == 2 && idx.scalar_type() == torch::kInt64 && idx.size(0) == n,
+              "umap_embed: knn_indices must be int64 [N, k] with N = ", n, ", got ",
+              idx.scalar_type(), " ", idx.sizes());
+  TORCH_CHECK(idx.size(1) == k, "umap_embed: the kNN has ", idx.size(1),
+              " neighbours per point but n_neighbors = ", k);
+  TORCH_CHECK(dist.scalar_type() == torch::kFloat32 && dist.sizes() == idx.sizes(),
+              "umap_embed: knn_distances must be float32 ", idx.sizes(), ", got ",
+              dist.scalar_type(), " ", dist.sizes());
+  TORCH_CHECK(n > k, "umap_embed: need more points than neighbours, got N = ", n, ", k = ", k);
+  TORCH_CHECK((dist >= 0).all().item<bool>() && torch::isfinite(dist).all().item<bool>(),
+              "umap_embed: knn_distances must be finite and >= 0");
+}
+
+// The initial layout, [N, dim] row-major: spectral when asked and possible, else PCA. What
+// ran, and why a spectral request fell back, goes into `info`.
+std::vector<double> initial_coords(const torch::Tensor& data, const Csr& graph,
+                                   const UmapParams& params, nlohmann::json& info) {
+  const int64_t n = graph.n, dim = params.n_components;
+  std::string init = params.init;
+  std::vector<double> coords;
+  if (init == "spectral") {
+    // umap-learn lays out each component separately and arranges them by their centroids;
+    // we take the simpler PCA of the data instead (Kobak & Linderman 2021 find PCA and
+    // spectral initialisations preserve global structure about equally well).
+    const int64_t components = count_components(graph);
+    info["graph_components"] = components;
+    if (components > 1) {
+      info["init_fallback_reason"] =
+          "the kNN graph has " + std::to_string(components) + " connected components";
+    } else {
+      const SpectralSolution sol = spectral_vectors(graph, dim);
+      info["spectral_matvecs"] = sol.matvecs;
+      info["spectral_residual"] = sol.residual;
+      std::vector<double> laplacian_eigenvalues;
+      for (double theta : sol.eigenvalues) laplacian_eigenvalues.push_back(1.0 - theta);
+      info["spectral_laplacian_eigenvalues"] = laplacian_eigenvalues;
+      if (sol.converged) {
+        coords.assign(n * dim, 0.0);
+        for (int64_t d = 0; d < dim; ++d) {
+          for (int64_t i = 0; i < n; ++i) coords[i * dim + d] = sol.vectors[d][i];
+        }
+      } else {
+        info["init_fallback_reason"] = sol.matvecs == 0
+            ? std::string("too few points for the spectral solver")
+            : "the eigensolver did not converge (residual " + std::to_string(sol.residual) +
+                  " after " + std::to_string(sol.matvecs) + " matrix-vector products)";
+      }
+    }
+    if (coords.empty()) init = "pca";
+  }
+  if (init == "pca") coords = pca_layout(data, dim);
+  info["init"] = init;
+  return coords;
+}
+
 }  // namespace
 
 std::pair<double, double> umap_find_ab(double spread, double min_dist) {
@@ -635,7 +713,7 @@ std::pair<double, double> umap_find_ab(double spread, double min_dist) {
     const double step_a = -(mbb * ga - jab * gb) / det;
     const double step_b = -(maa * gb - jab * ga) / det;
     const double na = a + step_a, nb = b + step_b;
-    const double trial = (na > 0 && nb > 0 && std::isfinite(det)) ? cost(na, nb) : INFINITY;
+    const double trial = (na > 0 && nb > 0 && std::isfinite(det)) ? cost(na, nb) : std::numeric_limits<double>::infinity();
     if (trial < current) {
       const bool settled = std::fabs(step_a) <= 1e-12 * (1 + a) && std::fabs(step_b) <= 1e-12 * (1 + b);
       a = na, b = nb, current = trial, lambda /= 10;
@@ -651,94 +729,35 @@ std::pair<double, double> umap_find_ab(double spread, double min_dist) {
 
 UmapResult umap_embed(const torch::Tensor& data, const torch::Tensor& knn_indices,
                       const torch::Tensor& knn_distances, const UmapParams& params) {
-  check_params(params);
-  TORCH_CHECK(data.dim() == 2 && data.scalar_type() == torch::kFloat32,
-              "umap_embed: data must be float32 [N, D], got ", data.scalar_type(), " ", data.sizes());
+  check_inputs(data, knn_indices, knn_distances, params);
   const int64_t n = data.size(0);
   const int64_t k = params.n_neighbors;
   const int64_t dim = params.n_components;
-  TORCH_CHECK(knn_indices.dim() == 2 && knn_indices.scalar_type() == torch::kInt64 &&
-                  knn_indices.size(0) == n,
-              "umap_embed: knn_indices must be int64 [N, k] with N = ", n, ", got ",
-              knn_indices.scalar_type(), " ", knn_indices.sizes());
-  TORCH_CHECK(knn_indices.size(1) == k, "umap_embed: knn has ", knn_indices.size(1),
-              " neighbours per point but n_neighbors = ", k);
-  TORCH_CHECK(knn_distances.scalar_type() == torch::kFloat32 &&
-                  knn_distances.sizes() == knn_indices.sizes(),
-              "umap_embed: knn_distances must be float32 ", knn_indices.sizes(), ", got ",
-              knn_distances.scalar_type(), " ", knn_distances.sizes());
-  TORCH_CHECK(n > k, "umap_embed: need more points than neighbours, got N = ", n, ", k = ", k);
   const auto idx = knn_indices.contiguous();
   const auto dist = knn_distances.contiguous();
-  TORCH_CHECK((dist >= 0).all().item<bool>() && torch::isfinite(dist).all().item<bool>(),
-              "umap_embed: knn_distances must be finite and >= 0");
-
   const int64_t default_epochs = n <= 10000 ? 500 : 200;
   const int64_t n_epochs = params.n_epochs > 0 ? params.n_epochs : default_epochs;
   const auto [a, b] = umap_find_ab(params.spread, params.min_dist);
 
-  auto TT0 = std::chrono::steady_clock::now(); // TMPTIME
-  const auto w = fuzzy_memberships(dist.data_ptr<float>(), n, k);
-  auto TTa = std::chrono::steady_clock::now(); // TMPTIME
-  Csr graph = fuzzy_union(idx.data_ptr<int64_t>(), w, n, k);
-  auto TTb = std::chrono::steady_clock::now(); // TMPTIME
+  Csr graph = fuzzy_union(idx.data_ptr<int64_t>(), fuzzy_memberships(dist.data_ptr<float>(), n, k), n, k);
   double max_w = 0;
   for (double v : graph.val) max_w = std::max(max_w, v);
   // Like umap-learn: a short run still prunes as if it were a default-length one.
   graph = drop_weak_edges(graph, max_w / static_cast<double>(n_epochs > 10 ? n_epochs : default_epochs));
 
-  auto TTc = std::chrono::steady_clock::now(); // TMPTIME
-  fprintf(stderr, "TMPTIME memb %.2f union %.2f prune %.2f\n", std::chrono::duration<double>(TTa-TT0).count(), std::chrono::duration<double>(TTb-TTa).count(), std::chrono::duration<double>(TTc-TTb).count()); // TMPTIME
   nlohmann::json info = {
-      {"n_components", dim},          {"n_neighbors", k},
-      {"min_dist", params.min_dist},  {"spread", params.spread},
-      {"a", a},                       {"b", b},
-      {"n_epochs", n_epochs},         {"n_epochs_requested", params.n_epochs},
+      {"n_components", dim},           {"n_neighbors", k},
+      {"min_dist", params.min_dist},   {"spread", params.spread},
+      {"a", a},                        {"b", b},
+      {"n_epochs", n_epochs},          {"n_epochs_requested", params.n_epochs},
       {"learning_rate", params.learning_rate},
       {"negative_sample_rate", params.negative_sample_rate},
       {"repulsion_strength", params.repulsion_strength},
       {"init_requested", params.init}, {"seed", params.seed},
-      {"n_points", n},                {"n_edges", graph.nnz()},
+      {"n_points", n},                 {"n_edges", graph.nnz()},
   };
+  const std::vector<double> coords = initial_coords(data, graph, params, info);
 
-  std::vector<double> coords;
-  std::string init = params.init;
-  if (init == "spectral") {
-    const int64_t components = count_components(graph);
-    info["graph_components"] = components;
-    if (components > 1) {
-      info["init_fallback_reason"] =
-          "the graph has " + std::to_string(components) + " connected components";
-    } else {
-      auto TTd = std::chrono::steady_clock::now(); // TMPTIME
-      const SpectralSolution sol = spectral_vectors(graph, dim);
-      fprintf(stderr, "TMPTIME spectral %.2f\n", std::chrono::duration<double>(std::chrono::steady_clock::now()-TTd).count()); // TMPTIME
-      info["spectral_matvecs"] = sol.matvecs;
-      info["spectral_residual"] = sol.residual;
-      info["spectral_eigenvalues"] = sol.eigenvalues;
-      if (sol.converged) {
-        coords.assign(n * dim, 0.0);
-        for (int64_t d = 0; d < dim; ++d) {
-          // Eigenvector signs are arbitrary: make each one's largest |entry| positive.
-          const auto& v = sol.vectors[d];
-          int64_t big = 0;
-          for (int64_t i = 1; i < n; ++i) big = std::fabs(v[i]) > std::fabs(v[big]) ? i : big;
-          const double sign = v[big] < 0 ? -1.0 : 1.0;
-          for (int64_t i = 0; i < n; ++i) coords[i * dim + d] = sign * v[i];
-        }
-      } else {
-        info["init_fallback_reason"] = sol.matvecs == 0
-            ? std::string("too few points for the spectral solver")
-            : "the eigensolver did not converge (residual " + std::to_string(sol.residual) +
-                  " after " + std::to_string(sol.matvecs) + " matrix-vector products)";
-      }
-    }
-    if (coords.empty()) init = "pca";
-  }
-  if (init == "pca") coords = pca_layout(data, dim);
-  info["init"] = init;
-
-  auto TT1 = std::chrono::steady_clock::now(); // TMPTIME
   SplitMix64 rng(params.seed);
   std::vector<float> emb = finish_layout(coords, n, dim, rng);
   if (dim == 2) {
@@ -747,8 +766,6 @@ UmapResult umap_embed(const torch::Tensor& data, const torch::Tensor& knn_indice
     optimize_layout<3>(emb, n, graph, params, a, b, n_epochs, rng);
   }
 
-  auto TT2 = std::chrono::steady_clock::now(); // TMPTIME
-  fprintf(stderr, "TMPTIME graph+init %.2f s, sgd %.2f s\n", std::chrono::duration<double>(TT1-TT0).count(), std::chrono::duration<double>(TT2-TT1).count()); // TMPTIME
   UmapResult result;
   result.embedding = torch::from_blob(emb.data(), {n, dim}, torch::kFloat32).clone();
   result.a = a;

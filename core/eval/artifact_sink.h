@@ -1,7 +1,7 @@
 // ArtifactSink: where one evaluation's artifacts go. Every artifact is a file under the run
 // directory, by kind and node:
 //   <kind>/<label>/<name>_step_<N>.<ext>   the versioned file (label = node tag)
-//   <kind>/<label>/<name>_latest.<ext>     a copy of the newest version for that node
+//   <kind>/<label>/<name>_latest.<ext>     the newest version for that node (a hard link)
 // and each write is announced by an `artifact.created` event {kind, name, node, tag, step,
 // path, latest, format} (paths relative to the run directory). Files shared by every node
 // (a dataset's thumbnail sprite sheets) go under <kind>/ and are written once.
