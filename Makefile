@@ -31,5 +31,10 @@ build: $(BUILD)/build.ninja
 reference: build
 	scripts/update_reference.sh $(ACC)
 
+# Benchmarks acc against PyTorch, a bare C++ loop, scikit-learn and umap-learn (bench/README.md).
+bench: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j$(JOBS) --target acc acc_bench
+	/usr/bin/python3 bench/run_bench.py --build $(BUILD)
+
 clean:
 	rm -rf $(BUILD)

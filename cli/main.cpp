@@ -1,5 +1,7 @@
 // The `acc` executable: registers the subcommands, parses, runs, and maps errors to exit
 // codes in one place. acc::Error messages are single lines meant for the user.
+#include <malloc.h>
+
 #include <iostream>
 #include <vector>
 
@@ -9,6 +11,12 @@
 #include "version.h"
 
 int main(int argc, char** argv) {
+  // Keep LibTorch's large per-step buffers (conv activations, tens of MB) in the heap instead
+  // of glibc's default of returning them to the kernel and faulting them back in every step:
+  // that alone made conv_ae/conv_vae training flip between ~15 and ~33 steps/s from one run
+  // to the next (500k vs 37k page faults per 150 steps, measured with perf stat; bench/README.md).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   CLI::App app{"acc — Autoencoder Control Center: reproducible autoencoder/VAE experiments as checkpoint trees"};
   app.require_subcommand(0, 1);
   bool show_version = false;
