@@ -17,11 +17,6 @@ std::string needs_attention(const Model& model, const Dataset&, const DatasetMap
   return model.outputs().count(ModelOutput::ATTENTION) ? "" : "needs a model with decoder attention (factor_slot_vae)";
 }
 
-bool usable_factor_set(const Model& model, const Dataset& d) {
-  const ImageShape s = model.input_shape();
-  return d.has_factors() && d.test.size() > 0 && d.test.images.size(1) == s.channels &&
-         d.test.images.size(2) == s.height && d.test.images.size(3) == s.width;
-}
 
 std::string needs_factors(const Model& model, const Dataset&, const DatasetMap& datasets, const ArtifactSettings& s) {
   if (!s.factor_datasets.empty()) {
@@ -64,6 +59,12 @@ std::vector<ArtifactSpec> build_table() {
 }
 
 }  // namespace
+
+bool usable_factor_set(const Model& model, const Dataset& d) {
+  const ImageShape s = model.input_shape();
+  return d.has_factors() && d.test.size() > 0 && d.test.images.size(1) == s.channels &&
+         d.test.images.size(2) == s.height && d.test.images.size(3) == s.width;
+}
 
 const std::vector<OptionSpec>& artifact_option_specs() {
   static const std::vector<OptionSpec> specs = {

@@ -86,6 +86,10 @@ struct ArtifactSpec {
   std::function<void(ArtifactRun&)> write;
 };
 
+// True when `d` has ground-truth factors and test images of the model's input shape: a
+// dataset the disentanglement scores can use.
+bool usable_factor_set(const Model& model, const Dataset& d);
+
 const std::vector<ArtifactSpec>& artifact_registry();
 const ArtifactSpec* find_artifact(const std::string& name);
 std::string artifact_names();

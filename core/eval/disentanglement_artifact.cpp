@@ -12,21 +12,11 @@
 
 namespace acc {
 
-namespace {
-
-bool matches_model(const Model& model, const Dataset& d) {
-  const ImageShape s = model.input_shape();
-  return d.has_factors() && d.test.size() > 0 && d.test.images.size(1) == s.channels && d.test.images.size(2) == s.height &&
-         d.test.images.size(3) == s.width;
-}
-
-}  // namespace
-
 void write_disentanglement(ArtifactRun& run) {
   std::vector<std::string> names = run.settings.factor_datasets;
   if (names.empty())
     for (const auto& [name, d] : run.datasets)
-      if (matches_model(run.model, *d)) names.push_back(name);
+      if (usable_factor_set(run.model, *d)) names.push_back(name);
   const auto groups = run.model.latent_groups();
   std::vector<std::pair<int64_t, int64_t>> slices;
   std::vector<std::string> slice_names;
