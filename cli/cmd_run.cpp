@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "viewer_url.h"
 #include "error.h"
 #include "progress.h"
 #include "recipe/catalog.h"
@@ -66,7 +67,7 @@ int run_run(const RunCommandOptions& o) {
   } else {
     std::cout << "run " << result.status << ": " << result.dir << "\n";
     if (!result.reason.empty()) std::cout << "  " << result.reason << "\n";
-    std::cout << "  open viewer/index.html to look at it, or read " << result.dir << "/summary.json\n";
+    std::cout << "  look at it: " << viewer_url_for_run(result.dir) << "\n";
   }
   return result.status == "cancelled" ? static_cast<int>(ExitCode::kCancelled) : 0;
 }

@@ -25,5 +25,6 @@ Command setup_tree(CLI::App& app);
 Command setup_events(CLI::App& app);
 Command setup_export(CLI::App& app);
 Command setup_compare(CLI::App& app);
+Command setup_viewer(CLI::App& app);
 
 }  // namespace acc::cli

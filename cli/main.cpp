@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
       acc::cli::setup_events(app),
       acc::cli::setup_export(app),
       acc::cli::setup_compare(app),
+      acc::cli::setup_viewer(app),
   };
 
   try {

@@ -12,6 +12,7 @@
 #include "run/run_format.h"
 #include "tasks/registry.h"
 #include "util/json_io.h"
+#include "web/web_mirror.h"
 
 namespace acc {
 
@@ -22,7 +23,9 @@ NodeMeta fork_existing(const fs::path& runs_root, const std::string& address, co
   CheckpointStore store(from.run.dir / run_format::kCheckpointsDir, from.run.id);
   nlohmann::json lineage = from.node.lineage;
   lineage.push_back({{"op", "fork"}, {"from", from.node.tag}, {"tag", tag}, {"via", "acc fork"}});
-  return store.fork(from.node, tag, lineage);
+  NodeMeta node = store.fork(from.node, tag, lineage);
+  refresh_viewer_mirror(from.run.dir);  // best effort: a stale viewer never fails the fork
+  return node;
 }
 
 nlohmann::json evaluate_existing(const fs::path& runs_root, const std::string& address,
@@ -79,7 +82,8 @@ nlohmann::json evaluate_existing(const fs::path& runs_root, const std::string& a
     if (stored.contains(settings.dataset)) samples = stored[settings.dataset].get<std::vector<int64_t>>();
     else if (datasets.count(settings.dataset)) samples = visualization_indices(*datasets[settings.dataset]);
     check_artifacts(state.model(), datasets, settings, "acc eval " + address);
-    EventLog events(at.run.dir / run_format::kEventsFile, /*heartbeat_seconds=*/0);
+    EventLog events(at.run.dir / run_format::kEventsFile, /*heartbeat_seconds=*/0,
+                    [&] { refresh_viewer_mirror(at.run.dir); });
     ArtifactSink sink(at.run.dir, at.node.tag, at.node.id, at.node.step, &events);
     metrics.update(write_artifacts(state.model(), datasets, settings, samples, device, sink,
                                    [&](const std::string& line) { events.emit("log", {{"message", line}}); }));
@@ -87,6 +91,7 @@ nlohmann::json evaluate_existing(const fs::path& runs_root, const std::string& a
     events.close();
   }
   CheckpointStore(at.run.dir / run_format::kCheckpointsDir, at.run.id).record_metrics(at.node.id, metrics);
+  refresh_viewer_mirror(at.run.dir);
   return metrics;
 }
 

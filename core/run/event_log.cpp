@@ -26,8 +26,8 @@ void truncate_partial_line(const std::filesystem::path& path) {
 }
 }  // namespace
 
-EventLog::EventLog(std::filesystem::path path, double heartbeat_seconds)
-    : path_(std::move(path)), heartbeat_seconds_(heartbeat_seconds) {
+EventLog::EventLog(std::filesystem::path path, double heartbeat_seconds, std::function<void()> after_write)
+    : path_(std::move(path)), heartbeat_seconds_(heartbeat_seconds), after_write_(std::move(after_write)) {
   const auto existing = read_events(path_);
   if (!existing.empty()) seq_ = existing.back().value("seq", int64_t{0});
   truncate_partial_line(path_);
@@ -47,7 +47,7 @@ int64_t EventLog::emit(const std::string& type, nlohmann::json payload) {
   return seq;
 }
 
-void EventLog::write_pending_locked() {
+bool EventLog::write_pending_locked() {
   size_t written = 0;
   while (written < pending_.size()) {
     const ssize_t n = ::write(fd_, pending_.data() + written, pending_.size() - written);
@@ -55,6 +55,7 @@ void EventLog::write_pending_locked() {
     written += static_cast<size_t>(n);
   }
   pending_.erase(0, written);
+  return written > 0;
 }
 
 void EventLog::flush() {
@@ -78,7 +79,11 @@ void EventLog::background_loop() {
                       .dump() +
                   "\n";
     }
-    write_pending_locked();
+    if (write_pending_locked() && after_write_) {
+      lock.unlock();
+      after_write_();
+      lock.lock();
+    }
   }
 }
 
@@ -90,11 +95,14 @@ void EventLog::close() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard<std::mutex> lock(mutex_);
-  write_pending_locked();
-  ::fsync(fd_);
-  ::close(fd_);
-  fd_ = -1;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    write_pending_locked();
+    ::fsync(fd_);
+    ::close(fd_);
+    fd_ = -1;
+  }
+  if (after_write_) after_write_();
 }
 
 std::vector<nlohmann::json> read_events(const std::filesystem::path& path) {

@@ -3,12 +3,16 @@
 // seq increases by one per event. Writing must not slow training, so emit() only appends
 // to an in-memory buffer; a background thread writes the buffer at least once a second
 // (and emits a heartbeat every `heartbeat_seconds` so readers can tell a live run from a
-// dead one); close() and the destructor write everything and fsync.
+// dead one); close() and the destructor write everything and fsync. `after_write`, when
+// given, runs after each write that put lines on disk (on the background thread, without
+// the log's lock, so emit() never waits for it) and once more at close(): the run uses it
+// to keep the viewer mirror in step with the log.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,7 +23,8 @@ namespace acc {
 class EventLog {
  public:
   // Appends to `path`, continuing the seq numbering of an existing file (resume).
-  explicit EventLog(std::filesystem::path path, double heartbeat_seconds = 10.0);
+  explicit EventLog(std::filesystem::path path, double heartbeat_seconds = 10.0,
+                    std::function<void()> after_write = {});
   ~EventLog();
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
@@ -32,7 +37,7 @@ class EventLog {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  void write_pending_locked();
+  bool write_pending_locked();  // true when anything was written
   void background_loop();
 
   std::filesystem::path path_;
@@ -43,6 +48,7 @@ class EventLog {
   std::condition_variable wake_;
   std::string pending_;
   bool closing_ = false;
+  std::function<void()> after_write_;
   std::thread thread_;
 };
 

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "run/run_format.h"
 #include "util/json_io.h"
+#include "web/web_mirror.h"
 
 namespace acc {
 
@@ -106,7 +107,7 @@ std::unique_ptr<RunDir> RunDir::create(const fs::path& runs_root, const std::str
   run->summary_.status = run_format::kStatusCreated;
   run->summary_.created = utc_timestamp();
   run->write_summary();
-  run->events_ = std::make_unique<EventLog>(dir / run_format::kEventsFile);
+  run->open_events();
   run->events_->emit("run.created", {{"run_id", run_id},
                                      {"format_version", run_format::kRunFormatVersion},
                                      {"recipe", config.value("recipe", nlohmann::json::object()).value("name", "")}});
@@ -116,7 +117,7 @@ std::unique_ptr<RunDir> RunDir::create(const fs::path& runs_root, const std::str
 std::unique_ptr<RunDir> RunDir::reopen(const fs::path& dir) {
   std::unique_ptr<RunDir> run(new RunDir(dir, dir.filename().string()));
   run->summary_ = RunSummary::from_json(read_json_file(dir / run_format::kSummaryFile));
-  run->events_ = std::make_unique<EventLog>(dir / run_format::kEventsFile);
+  run->open_events();
   // Time already spent is kept: the clock restarts where the previous attempt stopped.
   run->start_clock_ = now_seconds() - run->summary_.duration_seconds;
   const std::string previous = run->summary_.status;
@@ -126,6 +127,14 @@ std::unique_ptr<RunDir> RunDir::reopen(const fs::path& dir) {
   run->write_summary();
   run->events_->emit("run.resumed", {{"run_id", run->id_}, {"previous_status", previous}});
   return run;
+}
+
+void RunDir::open_events() {
+  events_ = std::make_unique<EventLog>(path_ / run_format::kEventsFile, /*heartbeat_seconds=*/10.0, [this] {
+    const std::string problem = refresh_viewer_mirror(path_);
+    // Once per process: the viewer may lag, the run itself is fine.
+    if (!problem.empty() && !mirror_error_reported_.exchange(true)) events_->emit("log", {{"message", problem}});
+  });
 }
 
 fs::path RunDir::checkpoints_dir() const { return path_ / run_format::kCheckpointsDir; }
@@ -183,6 +192,7 @@ void RunDir::finish(const std::string& status, const std::string& event, const s
   // The summary is written after the final event is on disk: a reader that sees a
   // terminal status in summary.json finds the matching event in events.jsonl.
   write_json_atomic(path_ / run_format::kSummaryFile, summary_.to_json());
+  refresh_viewer_mirror(path_, /*index_refresh_seconds=*/0);
 }
 
 void RunDir::finish_completed() { finish(std::string(run_format::kStatusCompleted), "run.completed", ""); }

@@ -3,6 +3,7 @@
 // summary in step with the lifecycle (created -> running -> completed|cancelled|failed).
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -67,8 +68,12 @@ class RunDir {
   RunDir(std::filesystem::path path, std::string id);
   void finish(const std::string& status, const std::string& event, const std::string& reason);
 
+  // Opens the event log with the viewer mirror (web/, index.js) refreshed after each write.
+  void open_events();
+
   std::filesystem::path path_;
   std::string id_;
+  std::atomic<bool> mirror_error_reported_{false};  // declared before events_: outlives its callbacks
   std::unique_ptr<EventLog> events_;
   RunSummary summary_;
   double start_clock_ = 0;

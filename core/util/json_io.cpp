@@ -58,8 +58,9 @@ nlohmann::json read_json_file(const fs::path& path) {
   }
 }
 
-std::string utc_timestamp() {
-  const auto now = std::chrono::system_clock::now();
+std::string utc_timestamp() { return utc_timestamp(std::chrono::system_clock::now()); }
+
+std::string utc_timestamp(std::chrono::system_clock::time_point now) {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   const std::time_t t = std::chrono::system_clock::to_time_t(now);

@@ -4,6 +4,7 @@
 // reader or a killed process never sees half a file.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,7 +18,8 @@ void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& 
 // Reads and parses; acc::Error naming the file on a missing file or malformed JSON.
 nlohmann::json read_json_file(const std::filesystem::path& path);
 
-// UTC time as ISO 8601 with milliseconds: "2026-11-22T05:18:38.123Z".
+// UTC time as ISO 8601 with milliseconds: "2026-11-22T05:18:38.123Z"; now, or `when`.
 std::string utc_timestamp();
+std::string utc_timestamp(std::chrono::system_clock::time_point when);
 
 }  // namespace acc

@@ -1,0 +1,292 @@
+// Viewer mirror writer; see web_mirror.h and docs/run-format.md, "Viewer mirror".
+#include "web/web_mirror.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <vector>
+
+#include "run/run_format.h"
+#include "util/json_io.h"
+
+namespace acc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kWebDir = "web";
+constexpr const char* kManifestJson = "manifest.json";
+constexpr const char* kIndexScript = "index.js";
+constexpr int kMirrorVersion = 1;
+
+// Exclusive flock on a lock file, released on destruction.
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) : fd_(::open(path.c_str(), O_CREAT | O_RDWR, 0644)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+std::string read_text(const fs::path& path, std::uintmax_t offset = 0) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// "<size>-<mtime ns>", or "" when the file is missing: changes whenever the file is rewritten.
+std::string file_stamp(const fs::path& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) return "";
+  const auto mtime = fs::last_write_time(path, ec);
+  if (ec) return "";
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count();
+  return std::to_string(size) + "-" + std::to_string(ns);
+}
+
+std::string file_time_utc(const fs::path& path) {
+  std::error_code ec;
+  const auto mtime = fs::last_write_time(path, ec);
+  if (ec) return "";
+  // C++17 has no file_clock::to_sys; the offset between the two clocks "now" is exact enough
+  // for a liveness display.
+  const auto age = fs::file_time_type::clock::now() - mtime;
+  return utc_timestamp(std::chrono::system_clock::now() -
+                       std::chrono::duration_cast<std::chrono::system_clock::duration>(age));
+}
+
+// A path from an event may only name a file inside the run directory.
+bool is_safe_relative(const std::string& rel) {
+  if (rel.empty() || rel.front() == '/') return false;
+  for (const auto& part : fs::path(rel))
+    if (part == "..") return false;
+  return true;
+}
+
+std::string chunk_name(int64_t chunk) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "events/%06lld", static_cast<long long>(chunk));
+  return buf;
+}
+
+void write_script(const fs::path& web, const std::string& name, const std::string& text) {
+  const fs::path target = web / (name + ".js");
+  fs::create_directories(target.parent_path());
+  write_file_atomic(target, mirror_script(name, text));
+}
+
+// Where the event mirror stands: lines/bytes mirrored so far and where the open chunk starts.
+struct EventsCursor {
+  int64_t lines = 0;
+  int64_t bytes = 0;
+  int64_t open_chunk_offset = 0;  // byte offset of line (lines / kMirrorChunkLines) * kMirrorChunkLines
+
+  static EventsCursor from_json(const nlohmann::json& j) {
+    EventsCursor c;
+    c.lines = j.value("lines", int64_t{0});
+    c.bytes = j.value("bytes", int64_t{0});
+    c.open_chunk_offset = j.value("open_chunk_offset", int64_t{0});
+    if (j.value("chunk_lines", kMirrorChunkLines) != kMirrorChunkLines) c = EventsCursor{};
+    return c;
+  }
+  nlohmann::json to_json() const {
+    return {{"lines", lines},
+            {"bytes", bytes},
+            {"chunk_lines", kMirrorChunkLines},
+            {"chunks", (lines + kMirrorChunkLines - 1) / kMirrorChunkLines},
+            {"open_chunk_offset", open_chunk_offset}};
+  }
+};
+
+// Mirrors the complete lines of events.jsonl past the cursor, rewriting the chunks they
+// fall in. Returns the versioned paths of JSON artifacts announced by the new lines.
+std::vector<std::string> sync_events(const fs::path& run_dir, const fs::path& web, EventsCursor& cursor,
+                                     bool& changed) {
+  std::vector<std::string> new_artifacts;
+  const fs::path events = run_dir / run_format::kEventsFile;
+  std::error_code ec;
+  const auto size = static_cast<int64_t>(fs::file_size(events, ec));
+  if (ec) return new_artifacts;
+  if (size < cursor.bytes) cursor = EventsCursor{};  // the log was replaced: start over
+  if (size == cursor.bytes) return new_artifacts;
+
+  std::string text = read_text(events, static_cast<std::uintmax_t>(cursor.open_chunk_offset));
+  const auto last_newline = text.rfind('\n');
+  text.resize(last_newline == std::string::npos ? 0 : last_newline + 1);  // complete lines only
+  if (cursor.open_chunk_offset + static_cast<int64_t>(text.size()) <= cursor.bytes) return new_artifacts;
+
+  std::vector<std::string> lines;
+  std::vector<int64_t> line_offsets;  // within `text`
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = text.find('\n', start);
+    line_offsets.push_back(static_cast<int64_t>(start));
+    lines.push_back(text.substr(start, end - start + 1));
+    start = end + 1;
+  }
+  const int64_t first_line = (cursor.lines / kMirrorChunkLines) * kMirrorChunkLines;
+  for (size_t i = static_cast<size_t>(cursor.lines - first_line); i < lines.size(); ++i) {
+    const auto event = nlohmann::json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object() || event.value("type", "") != "artifact.created") continue;
+    const auto& payload = event.value("payload", nlohmann::json::object());
+    if (payload.value("format", "") != "json") continue;
+    const std::string path = payload.value("path", "");
+    if (is_safe_relative(path)) new_artifacts.push_back(path);
+  }
+  for (size_t begin = 0; begin < lines.size(); begin += kMirrorChunkLines) {
+    std::string chunk_text;
+    const size_t end = std::min(lines.size(), begin + static_cast<size_t>(kMirrorChunkLines));
+    for (size_t i = begin; i < end; ++i) chunk_text += lines[i];
+    write_script(web, chunk_name((first_line + static_cast<int64_t>(begin)) / kMirrorChunkLines), chunk_text);
+  }
+  const int64_t text_start = cursor.open_chunk_offset;
+  const int64_t total = first_line + static_cast<int64_t>(lines.size());
+  const size_t next_open_index = static_cast<size_t>((total / kMirrorChunkLines) * kMirrorChunkLines - first_line);
+  cursor.lines = total;
+  cursor.bytes = text_start + static_cast<int64_t>(text.size());
+  cursor.open_chunk_offset =
+      next_open_index < lines.size() ? text_start + line_offsets[next_open_index] : cursor.bytes;
+  changed = true;
+  return new_artifacts;
+}
+
+}  // namespace
+
+std::string mirror_script(const std::string& name, const std::string& text) {
+  // Invalid UTF-8 (a torn write) must still give a loadable script; the viewer then reports
+  // the text as malformed JSON.
+  const auto literal = [](const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  return "accData(" + literal(name) + ", " + literal(text) + ");\n";
+}
+
+bool sync_run_mirror(const fs::path& run_dir) {
+  const fs::path web = run_dir / kWebDir;
+  fs::create_directories(web);
+  FileLock lock(web / ".lock");
+
+  nlohmann::json manifest;
+  try {
+    manifest = read_json_file(web / kManifestJson);
+  } catch (const std::exception&) {
+    manifest = nlohmann::json::object();  // first sync, or a damaged manifest: rebuild
+  }
+  if (!manifest.is_object() || manifest.value("version", 0) != kMirrorVersion) manifest = nlohmann::json::object();
+  EventsCursor cursor = EventsCursor::from_json(manifest.value("events", nlohmann::json::object()));
+  std::map<std::string, std::string> files;
+  const nlohmann::json known_files = manifest.value("files", nlohmann::json::object());
+  for (const auto& [rel, stamp] : known_files.items())
+    if (stamp.is_string()) files[rel] = stamp.get<std::string>();
+
+  bool changed = false;
+  std::set<std::string> candidates = {std::string(run_format::kSummaryFile), std::string(run_format::kConfigFile)};
+  for (const auto& [rel, stamp] : files) candidates.insert(rel);
+  for (const auto& rel : sync_events(run_dir, web, cursor, changed)) candidates.insert(rel);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(run_dir / run_format::kCheckpointsDir, ec)) {
+    const std::string id = entry.path().filename().string();
+    if (!id.empty() && id.front() != '.' && fs::exists(entry.path() / "meta.json"))
+      candidates.insert(std::string(run_format::kCheckpointsDir) + "/" + id + "/meta.json");
+  }
+  for (const auto& rel : candidates) {
+    const std::string stamp = file_stamp(run_dir / rel);
+    const auto known = files.find(rel);
+    if (stamp.empty()) {
+      if (known != files.end()) {
+        files.erase(known);
+        fs::remove(web / ("files/" + rel + ".js"), ec);
+        changed = true;
+      }
+      continue;
+    }
+    if (known != files.end() && known->second == stamp) continue;
+    write_script(web, "files/" + rel, read_text(run_dir / rel));
+    files[rel] = stamp;
+    changed = true;
+  }
+  if (!changed && manifest.contains("updated")) return false;
+
+  manifest = {{"format", "acc.web_manifest"},
+              {"version", kMirrorVersion},
+              {"run_id", run_dir.filename().string()},
+              {"updated", utc_timestamp()},
+              {"events", cursor.to_json()},
+              {"files", files}};
+  write_file_atomic(web / kManifestJson, manifest.dump() + "\n");
+  write_script(web, "manifest", manifest.dump());
+  return true;
+}
+
+void write_runs_index(const fs::path& runs_root) {
+  FileLock lock(runs_root / ".index.lock");
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(runs_root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && !name.empty() && name.front() != '.' &&
+        (fs::exists(entry.path() / run_format::kEventsFile) || fs::exists(entry.path() / run_format::kSummaryFile)))
+      dirs.push_back(entry.path());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& dir : dirs) {
+    nlohmann::json row = {{"run_id", dir.filename().string()},
+                          {"updated", file_time_utc(dir / run_format::kEventsFile)},
+                          {"recipe", nlohmann::json::object()}};
+    try {
+      row["summary"] = read_json_file(dir / run_format::kSummaryFile);
+    } catch (const std::exception& e) {
+      row["summary"] = nullptr;
+      row["error"] = std::string(run_format::kSummaryFile) + ": " + e.what();
+    }
+    try {
+      const auto recipe = read_json_file(dir / run_format::kConfigFile).value("recipe", nlohmann::json::object());
+      row["recipe"] = {{"name", recipe.value("name", "")}, {"description", recipe.value("description", "")}};
+    } catch (const std::exception&) {
+      // A run without a readable config still lists by id and summary.
+    }
+    runs.push_back(std::move(row));
+  }
+  const nlohmann::json index = {{"format", "acc.web_index"},
+                                {"version", kMirrorVersion},
+                                {"updated", utc_timestamp()},
+                                {"runs", runs}};
+  write_file_atomic(runs_root / kIndexScript, mirror_script("index.json", index.dump()));
+}
+
+std::string refresh_viewer_mirror(const fs::path& run_dir, double index_refresh_seconds) {
+  try {
+    const fs::path summary_twin = run_dir / kWebDir / "files" / (std::string(run_format::kSummaryFile) + ".js");
+    const std::string summary_before = file_stamp(summary_twin);
+    sync_run_mirror(run_dir);
+    const fs::path root = run_dir.parent_path();
+    bool index_due = file_stamp(summary_twin) != summary_before;
+    std::error_code ec;
+    const auto index_time = fs::last_write_time(root / kIndexScript, ec);
+    if (ec || fs::file_time_type::clock::now() - index_time > std::chrono::duration<double>(index_refresh_seconds))
+      index_due = true;
+    if (index_due) write_runs_index(root);
+    return "";
+  } catch (const std::exception& e) {
+    return std::string("viewer mirror not updated: ") + e.what();
+  }
+}
+
+}  // namespace acc

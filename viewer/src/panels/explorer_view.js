@@ -1,0 +1,82 @@
+// The latent explorer view: picks a node (its projection artifacts) and mounts the explorer
+// module (src/explorer/) on it. The explorer keeps its own UI state in the URL hash through
+// onStateChange; every hash key the app does not use belongs to it.
+
+import { mountExplorer } from '../explorer/index.js';
+import { h, clear } from '../ui/dom.js';
+import { notice } from '../ui/notice.js';
+
+export const APP_KEYS = new Set(['view', 'node', 'nodes', 'runs', 'log']);
+
+export function createExplorerView(ctx) {
+  const { store, getParams, setParams } = ctx;
+  const select = h('select', { dataset: { testid: 'explorer-node' }, onchange: () => setParams({ node: select.value }) });
+  const mountPoint = h('div', { class: 'explorer-mount' });
+  const message = h('div', { class: 'muted' });
+  const el = h('section', { class: 'panel explorer-panel' },
+    h('div', { class: 'panel-head' }, h('h2', {}, 'Latent explorer'), h('label', { class: 'control' }, 'node ', select)), message, mountPoint);
+  let mounted = null;
+  let mountedKey = '';
+  let visible = false;
+
+  // Nodes with a projection artifact, in creation order.
+  function candidates() {
+    return store.nodes().filter((n) => store.artifactsFor(n).some((a) => a.kind === 'projections'))
+      .sort((a, b) => String(a.created).localeCompare(String(b.created)));
+  }
+
+  function chosenNode(list) {
+    const tag = getParams().node;
+    return list.find((n) => n.tag === tag) || list.find((n) => n.id === store.summary?.current_node?.id) || list[list.length - 1] || null;
+  }
+
+  function update() {
+    if (!visible) return;
+    const list = candidates();
+    const node = chosenNode(list);
+    const options = list.map((n) => n.tag).join(',');
+    if (select.dataset.options !== options) {
+      clear(select);
+      for (const n of list) select.append(h('option', { value: n.tag }, n.tag));
+      select.dataset.options = options;
+    }
+    if (node) select.value = node.tag;
+    message.textContent = list.length ? '' : store.loaded ? 'No node has projection artifacts yet; evaluate one with `acc eval NODE --artifacts all`.' : 'Loading…';
+    const artifacts = node ? store.artifactsFor(node) : [];
+    const key = JSON.stringify([node?.id, artifacts.map((a) => a.path)]);
+    if (key === mountedKey) return;
+    mountedKey = key;
+    unmount();
+    if (!node) return;
+    const container = h('div', { class: 'explorer-container' });
+    mountPoint.append(container);
+    const state = Object.fromEntries(Object.entries(getParams()).filter(([k]) => !APP_KEYS.has(k)));
+    try {
+      mounted = mountExplorer(container, {
+        runUrl: store.runUrl,
+        loadJson: (rel) => store.loadJson(rel),
+        artifacts,
+        state,
+        onStateChange: (obj) => setParams(obj, { replace: true }),
+        onNotice: (msg) => notice(msg),
+      });
+    } catch (e) {
+      console.warn(e);
+      notice(`latent explorer failed to start: ${e.message}`);
+    }
+  }
+
+  function unmount() {
+    try { mounted?.destroy(); } catch (e) { console.warn(e); }
+    mounted = null;
+    clear(mountPoint);
+  }
+
+  return {
+    el,
+    update: () => update(),
+    setParams: () => update(),
+    shown: (on) => { visible = on; if (on) update(); else { unmount(); mountedKey = ''; } },
+    destroy: unmount,
+  };
+}
