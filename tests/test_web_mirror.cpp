@@ -40,10 +40,17 @@ std::string lines(int64_t from, int64_t count) {
 
 nlohmann::json manifest_of(const fs::path& run) { return nlohmann::json::parse(read_text(run / "web/manifest.json")); }
 
-std::string chunk_text(const fs::path& run, int chunk) {
-  char name[32];
-  std::snprintf(name, sizeof name, "web/events/%06d.js", chunk);
-  return parse_script(read_text(run / name)).second;
+std::string script_text(const fs::path& run, const char* format, int a, int b = 0) {
+  char name[48];
+  std::snprintf(name, sizeof name, format, a, b);
+  return parse_script(read_text(run / "web/events" / name)).second;
+}
+std::string block_text(const fs::path& run, int block) { return script_text(run, "%06d.js", block); }
+std::string page_text(const fs::path& run, int block, int page) { return script_text(run, "%06d_%02d.js", block, page); }
+bool page_exists(const fs::path& run, int block, int page) {
+  char name[48];
+  std::snprintf(name, sizeof name, "web/events/%06d_%02d.js", block, page);
+  return fs::exists(run / name);
 }
 
 // A minimal run directory: config, summary, one node, and `events`.
@@ -68,30 +75,39 @@ TEST(WebMirror, ScriptCarriesAnyTextUnchanged) {
   EXPECT_NO_THROW(parse_script(acc::mirror_script("n", std::string("ok \xE2\x82", 5))));
 }
 
-TEST(WebMirror, EventChunksHoldCompleteLinesAndClosedChunksAreNotRewritten) {
+TEST(WebMirror, EventBlocksAndPagesHoldCompleteLinesAndClosedBlocksAreNotRewritten) {
   TempDir root;
-  const std::string first = lines(1, 600);
-  const fs::path run = make_run(root, "r1", first + R"({"seq": 601, "ty)");  // partial last line
+  const std::string first = lines(1, 5000);
+  const fs::path run = make_run(root, "r1", first + R"({"seq": 5001, "ty)");  // partial last line
   EXPECT_TRUE(acc::sync_run_mirror(run));
   auto m = manifest_of(run);
   EXPECT_EQ(m["format"], "acc.web_manifest");
-  EXPECT_EQ(m["events"]["lines"], 600);
+  EXPECT_EQ(m["events"]["lines"], 5000);
   EXPECT_EQ(m["events"]["bytes"], static_cast<int64_t>(first.size()));
-  EXPECT_EQ(m["events"]["chunks"], 3);
-  EXPECT_EQ(chunk_text(run, 0) + chunk_text(run, 1) + chunk_text(run, 2), first);
-  EXPECT_EQ(chunk_text(run, 0), lines(1, 256));
-  EXPECT_EQ(chunk_text(run, 2), lines(513, 88));
+  EXPECT_EQ(m["events"]["blocks"], 1);
+  EXPECT_EQ(m["events"]["paged_from"], 0);
+  EXPECT_EQ(block_text(run, 0), lines(1, 4096));
+  EXPECT_EQ(page_text(run, 0, 15), lines(3841, 256)) << "the block closed last keeps its pages";
+  EXPECT_EQ(page_text(run, 1, 0), lines(4097, 256));
+  EXPECT_EQ(page_text(run, 1, 3), lines(4865, 136));
+  EXPECT_FALSE(page_exists(run, 1, 4));
 
-  // Mark closed chunk 1: a second sync must leave it alone and only extend chunk 2 on.
-  write_text(run / "web/events/000001.js", acc::mirror_script("events/000001", "untouched"));
-  const std::string rest = lines(601, 200);
-  write_text(run / "events.jsonl", first + rest);
+  // Mark closed block 0: a second sync must leave it alone, close block 1, and drop block 0's pages.
+  write_text(run / "web/events/000000.js", acc::mirror_script("events/000000", "untouched"));
+  write_text(run / "events.jsonl", first + lines(5001, 4000));
   EXPECT_TRUE(acc::sync_run_mirror(run));
   m = manifest_of(run);
-  EXPECT_EQ(m["events"]["lines"], 800);
-  EXPECT_EQ(m["events"]["chunks"], 4);
-  EXPECT_EQ(chunk_text(run, 1), "untouched");
-  EXPECT_EQ(chunk_text(run, 2) + chunk_text(run, 3), lines(513, 288));
+  EXPECT_EQ(m["events"]["lines"], 9000);
+  EXPECT_EQ(m["events"]["blocks"], 2);
+  EXPECT_EQ(m["events"]["paged_from"], 4096);
+  EXPECT_EQ(block_text(run, 0), "untouched");
+  EXPECT_EQ(block_text(run, 1), lines(4097, 4096));
+  EXPECT_FALSE(page_exists(run, 0, 0));
+  EXPECT_FALSE(page_exists(run, 0, 15));
+  std::string pages;
+  for (int p = 0; p < 16; ++p) pages += page_text(run, 1, p);
+  for (int p = 0; p < 4; ++p) pages += page_text(run, 2, p);
+  EXPECT_EQ(pages, lines(4097, 4904));
   EXPECT_FALSE(acc::sync_run_mirror(run)) << "nothing changed, nothing rewritten";
 }
 

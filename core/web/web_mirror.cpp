@@ -80,9 +80,15 @@ bool is_safe_relative(const std::string& rel) {
   return true;
 }
 
-std::string chunk_name(int64_t chunk) {
+std::string block_name(int64_t block) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "events/%06lld", static_cast<long long>(chunk));
+  std::snprintf(buf, sizeof buf, "events/%06lld", static_cast<long long>(block));
+  return buf;
+}
+
+std::string page_name(int64_t block, int64_t page) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "events/%06lld_%02lld", static_cast<long long>(block), static_cast<long long>(page));
   return buf;
 }
 
@@ -92,31 +98,42 @@ void write_script(const fs::path& web, const std::string& name, const std::strin
   write_file_atomic(target, mirror_script(name, text));
 }
 
-// Where the event mirror stands: lines/bytes mirrored so far and where the open chunk starts.
+// Where the event mirror stands: lines/bytes mirrored so far and where the open block starts.
 struct EventsCursor {
   int64_t lines = 0;
   int64_t bytes = 0;
-  int64_t open_chunk_offset = 0;  // byte offset of line (lines / kMirrorChunkLines) * kMirrorChunkLines
+  int64_t open_block_offset = 0;  // byte offset of line (lines / kMirrorBlockLines) * kMirrorBlockLines
+
+  int64_t blocks() const { return lines / kMirrorBlockLines; }
+  // Pages exist for the open block and the block closed last.
+  int64_t paged_from() const { return std::max<int64_t>(0, blocks() - 1) * kMirrorBlockLines; }
 
   static EventsCursor from_json(const nlohmann::json& j) {
     EventsCursor c;
+    if (j.value("block_lines", int64_t{0}) != kMirrorBlockLines || j.value("page_lines", int64_t{0}) != kMirrorPageLines)
+      return c;  // another layout: mirror the events again from the start
     c.lines = j.value("lines", int64_t{0});
     c.bytes = j.value("bytes", int64_t{0});
-    c.open_chunk_offset = j.value("open_chunk_offset", int64_t{0});
-    if (j.value("chunk_lines", kMirrorChunkLines) != kMirrorChunkLines) c = EventsCursor{};
+    c.open_block_offset = j.value("open_block_offset", int64_t{0});
     return c;
   }
   nlohmann::json to_json() const {
-    return {{"lines", lines},
-            {"bytes", bytes},
-            {"chunk_lines", kMirrorChunkLines},
-            {"chunks", (lines + kMirrorChunkLines - 1) / kMirrorChunkLines},
-            {"open_chunk_offset", open_chunk_offset}};
+    return {{"lines", lines},          {"bytes", bytes},
+            {"block_lines", kMirrorBlockLines}, {"page_lines", kMirrorPageLines},
+            {"blocks", blocks()},      {"paged_from", paged_from()},
+            {"open_block_offset", open_block_offset}};
   }
 };
 
-// Mirrors the complete lines of events.jsonl past the cursor, rewriting the chunks they
-// fall in. Returns the versioned paths of JSON artifacts announced by the new lines.
+std::string join_lines(const std::vector<std::string>& lines, size_t begin, size_t end) {
+  std::string text;
+  for (size_t i = begin; i < std::min(end, lines.size()); ++i) text += lines[i];
+  return text;
+}
+
+// Mirrors the complete lines of events.jsonl past the cursor: the blocks they close and the
+// pages they touch; pages of blocks closed before the last one are deleted (their block file
+// replaces them). Returns the versioned paths of JSON artifacts announced by the new lines.
 std::vector<std::string> sync_events(const fs::path& run_dir, const fs::path& web, EventsCursor& cursor,
                                      bool& changed) {
   std::vector<std::string> new_artifacts;
@@ -127,10 +144,10 @@ std::vector<std::string> sync_events(const fs::path& run_dir, const fs::path& we
   if (size < cursor.bytes) cursor = EventsCursor{};  // the log was replaced: start over
   if (size == cursor.bytes) return new_artifacts;
 
-  std::string text = read_text(events, static_cast<std::uintmax_t>(cursor.open_chunk_offset));
+  std::string text = read_text(events, static_cast<std::uintmax_t>(cursor.open_block_offset));
   const auto last_newline = text.rfind('\n');
   text.resize(last_newline == std::string::npos ? 0 : last_newline + 1);  // complete lines only
-  if (cursor.open_chunk_offset + static_cast<int64_t>(text.size()) <= cursor.bytes) return new_artifacts;
+  if (cursor.open_block_offset + static_cast<int64_t>(text.size()) <= cursor.bytes) return new_artifacts;
 
   std::vector<std::string> lines;
   std::vector<int64_t> line_offsets;  // within `text`
@@ -140,8 +157,10 @@ std::vector<std::string> sync_events(const fs::path& run_dir, const fs::path& we
     lines.push_back(text.substr(start, end - start + 1));
     start = end + 1;
   }
-  const int64_t first_line = (cursor.lines / kMirrorChunkLines) * kMirrorChunkLines;
-  for (size_t i = static_cast<size_t>(cursor.lines - first_line); i < lines.size(); ++i) {
+  const int64_t first_block = cursor.blocks();
+  const int64_t first_line = first_block * kMirrorBlockLines;
+  const int64_t old_lines = cursor.lines;
+  for (size_t i = static_cast<size_t>(old_lines - first_line); i < lines.size(); ++i) {
     const auto event = nlohmann::json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
     if (!event.is_object() || event.value("type", "") != "artifact.created") continue;
     const auto& payload = event.value("payload", nlohmann::json::object());
@@ -149,19 +168,31 @@ std::vector<std::string> sync_events(const fs::path& run_dir, const fs::path& we
     const std::string path = payload.value("path", "");
     if (is_safe_relative(path)) new_artifacts.push_back(path);
   }
-  for (size_t begin = 0; begin < lines.size(); begin += kMirrorChunkLines) {
-    std::string chunk_text;
-    const size_t end = std::min(lines.size(), begin + static_cast<size_t>(kMirrorChunkLines));
-    for (size_t i = begin; i < end; ++i) chunk_text += lines[i];
-    write_script(web, chunk_name((first_line + static_cast<int64_t>(begin)) / kMirrorChunkLines), chunk_text);
-  }
-  const int64_t text_start = cursor.open_chunk_offset;
-  const int64_t total = first_line + static_cast<int64_t>(lines.size());
-  const size_t next_open_index = static_cast<size_t>((total / kMirrorChunkLines) * kMirrorChunkLines - first_line);
-  cursor.lines = total;
+
+  const int64_t text_start = cursor.open_block_offset;
+  cursor.lines = first_line + static_cast<int64_t>(lines.size());
   cursor.bytes = text_start + static_cast<int64_t>(text.size());
-  cursor.open_chunk_offset =
-      next_open_index < lines.size() ? text_start + line_offsets[next_open_index] : cursor.bytes;
+  const size_t next_open_index = static_cast<size_t>(cursor.blocks() * kMirrorBlockLines - first_line);
+  cursor.open_block_offset = next_open_index < lines.size() ? text_start + line_offsets[next_open_index] : cursor.bytes;
+
+  const int64_t paged_from_block = cursor.paged_from() / kMirrorBlockLines;
+  for (int64_t block = first_block; block * kMirrorBlockLines < cursor.lines; ++block) {
+    const size_t begin = static_cast<size_t>(block * kMirrorBlockLines - first_line);
+    const size_t end = begin + static_cast<size_t>(kMirrorBlockLines);
+    const bool closed = end <= lines.size();
+    if (closed) write_script(web, block_name(block), join_lines(lines, begin, end));
+    if (block < paged_from_block) continue;
+    // Pages the new lines touch: from the one holding the first new line on.
+    const int64_t new_from = std::max(old_lines, block * kMirrorBlockLines) - block * kMirrorBlockLines;
+    for (int64_t page = new_from / kMirrorPageLines; page * kMirrorPageLines < kMirrorBlockLines; ++page) {
+      const size_t page_begin = begin + static_cast<size_t>(page * kMirrorPageLines);
+      if (page_begin >= lines.size()) break;
+      write_script(web, page_name(block, page), join_lines(lines, page_begin, page_begin + kMirrorPageLines));
+    }
+  }
+  for (int64_t block = std::max<int64_t>(0, first_block - 1); block < paged_from_block; ++block)
+    for (int64_t page = 0; page < kMirrorBlockLines / kMirrorPageLines; ++page)
+      fs::remove(web / (page_name(block, page) + ".js"), ec);
   changed = true;
   return new_artifacts;
 }

@@ -7,6 +7,8 @@ import { h, clear } from '../ui/dom.js';
 import { notice } from '../ui/notice.js';
 
 export const APP_KEYS = new Set(['view', 'node', 'nodes', 'runs', 'log']);
+// The artifact kinds the explorer reads; other artifacts arriving later must not remount it.
+const EXPLORER_KINDS = new Set(['projections', 'neighbors', 'density', 'distortion']);
 
 export function createExplorerView(ctx) {
   const { store, getParams, setParams } = ctx;
@@ -42,7 +44,7 @@ export function createExplorerView(ctx) {
     }
     if (node) select.value = node.tag;
     message.textContent = list.length ? '' : store.loaded ? 'No node has projection artifacts yet; evaluate one with `acc eval NODE --artifacts all`.' : 'Loading…';
-    const artifacts = node ? store.artifactsFor(node) : [];
+    const artifacts = node ? store.artifactsFor(node).filter((a) => EXPLORER_KINDS.has(a.kind)) : [];
     const key = JSON.stringify([node?.id, artifacts.map((a) => a.path)]);
     if (key === mountedKey) return;
     mountedKey = key;

@@ -1,6 +1,7 @@
 // Holds one run's data as read from its viewer mirror and keeps it current by polling
-// web/manifest.js: new event lines (only the chunks it lacks, plus the open last chunk when it
-// grew), and mirrored files whose stamp changed. Panels subscribe and update in place.
+// web/manifest.js: new event lines (only lines it lacks: closed 4096-line blocks, or 256-line
+// pages near the end, so a live page re-reads at most the open last page), and mirrored files
+// whose stamp changed. Panels subscribe and update in place.
 
 import { loadMirrorText, loadMirrorJson, parseJson } from '../data/loader.js';
 import { notice } from '../ui/notice.js';
@@ -12,6 +13,11 @@ const LIVE_POLL_MS = 1500;
 const IDLE_POLL_MS = 10000;
 const STALE_SECONDS = 60;
 const TERMINAL = new Set(['completed', 'cancelled', 'failed']);
+// Event types of run format 1 (docs/run-format.md); others (a newer acc) are kept in the
+// events log and announced once per type.
+const KNOWN_EVENT_TYPES = new Set(['run.created', 'run.started', 'phase.started', 'train.metrics', 'train.progress',
+  'eval.metrics', 'checkpoint.saved', 'artifact.created', 'log', 'heartbeat', 'run.completed', 'run.cancelled',
+  'run.failed', 'run.resumed', '(malformed)']);
 
 // Files every page needs; other mirrored files (projections, grids) load on demand.
 const EAGER = (rel) => rel === 'summary.json' || rel === 'config.json' || /^checkpoints\/[^/]+\/meta\.json$/.test(rel);
@@ -21,9 +27,7 @@ export class RunStore {
     this.runUrl = runUrl; // ends in '/'
     this.runId = runId;
     this.manifest = null;
-    this.events = [];
-    this.chunkEvents = []; // chunk index -> events of that chunk
-    this.chunkLines = [];  // chunk index -> number of lines loaded
+    this.events = []; // one entry per events.jsonl line, in order (malformed lines as placeholders)
     this.files = new Map(); // rel -> {stamp, data, error, promise}
     this.listeners = new Set();
     this.error = null;
@@ -31,6 +35,7 @@ export class RunStore {
     this.stopped = false;
     this.loaded = false;
     this.reportedFormat = false;
+    this.unknownTypes = new Set();
   }
 
   subscribe(fn) {
@@ -103,36 +108,60 @@ export class RunStore {
     const sameAsBefore = this.manifest && this.manifest.updated === manifest.updated;
     this.manifest = manifest;
     if (sameAsBefore) return { first, events: 0, files: [] };
-    const [events, files] = await Promise.all([this.loadEvents(manifest.events || {}), this.loadEagerFiles(manifest.files || {})]);
-    return { first, events, files };
+    // Summary, config and node metas are small: show the tree, header and artifact panels
+    // (whose files the manifest lists) before a long event log has arrived.
+    const files = await this.loadEagerFiles(manifest.files || {});
+    if (first && files.length) this.emit({ first: false, events: 0, files });
+    const events = await this.loadEvents(manifest.events || {});
+    return { first, events, files: first ? [] : files };
   }
 
-  // Loads the chunks past what we hold; the last chunk we hold is re-read only if it grew.
-  async loadEvents({ lines = 0, chunk_lines: perChunk = 256 }) {
-    const chunks = Math.ceil(lines / perChunk);
-    const wanted = [];
-    for (let c = 0; c < chunks; c++) {
-      const expected = Math.min(perChunk, lines - c * perChunk);
-      if ((this.chunkLines[c] || 0) < expected) wanted.push(c);
+  // Loads the event lines past those we hold (docs/run-format.md, "Viewer mirror"): a whole
+  // closed block where we lack all of it, else the 256-line pages that exist from `paged_from`.
+  // Units load in parallel and are appended in order; a failed unit stops the append there, and
+  // the next poll retries from the same line.
+  async loadEvents({ lines = 0, block_lines: blockLines = 4096, page_lines: pageLines = 256, paged_from: pagedFrom = 0 }) {
+    const units = [];
+    for (let start = this.events.length; start < lines;) {
+      const block = Math.floor(start / blockLines);
+      const blockName = String(block).padStart(6, '0');
+      if (start < pagedFrom) {
+        units.push({ start: block * blockLines, url: `${this.runUrl}web/events/${blockName}.js` });
+        start = (block + 1) * blockLines;
+      } else {
+        const page = Math.floor((start - block * blockLines) / pageLines);
+        const pageStart = block * blockLines + page * pageLines;
+        units.push({ start: pageStart, url: `${this.runUrl}web/events/${blockName}_${String(page).padStart(2, '0')}.js?l=${Math.min(lines, pageStart + pageLines)}` });
+        start = pageStart + pageLines;
+      }
     }
-    const texts = await Promise.all(wanted.map((c) => {
-      const name = String(c).padStart(6, '0');
-      return loadMirrorText(`${this.runUrl}web/events/${name}.js?l=${lines}`)
-        .catch((e) => { notice(e.message); return null; });
-    }));
-    let added = 0;
-    wanted.forEach((c, i) => {
-      if (texts[i] === null) return;
-      const parsed = parseEventChunk(texts[i], c * perChunk, (lineNo) => notice(`events.jsonl line ${lineNo} is malformed; skipped`));
-      added += parsed.length - (this.chunkEvents[c]?.length || 0);
-      this.chunkEvents[c] = parsed;
-      this.chunkLines[c] = parsed.length;
-    });
+    const texts = await Promise.all(units.map((u) => loadMirrorText(u.url).catch((e) => e)));
+    const before = this.events.length;
+    for (let i = 0; i < units.length; i++) {
+      if (texts[i] instanceof Error) {
+        notice(`${texts[i].message}; events from line ${this.events.length + 1} on will be retried`);
+        break;
+      }
+      const parsed = parseEventChunk(texts[i], units[i].start, (lineNo) => notice(`events.jsonl line ${lineNo} is malformed; skipped`));
+      const skip = this.events.length - units[i].start; // lines of this unit we already hold
+      if (skip < 0) break; // a gap (should not happen): retry next poll
+      for (let j = skip; j < parsed.length; j++) this.events.push(parsed[j]);
+    }
+    const added = this.events.length - before;
     if (added > 0) {
-      this.events = this.chunkEvents.flat();
       this.checkCreatedEvent();
+      this.reportUnknownTypes(before);
     }
-    return Math.max(0, added);
+    return added;
+  }
+
+  reportUnknownTypes(from) {
+    for (let i = from; i < this.events.length; i++) {
+      const type = this.events[i].type;
+      if (KNOWN_EVENT_TYPES.has(type) || this.unknownTypes.has(type)) continue;
+      this.unknownTypes.add(type);
+      notice(`events of type "${type}" (first at events.jsonl line ${this.events[i].line}) are not known to this viewer; they are listed in the events log only`);
+    }
   }
 
   checkCreatedEvent() {
@@ -189,9 +218,18 @@ export class RunStore {
     return this.nodes().find((n) => n.tag === tag) || null;
   }
 
-  // artifact.created payloads of a node, newest per name.
+  // artifact.created payloads of a node, newest per name. JSON artifacts are also known from
+  // the manifest's file list (<kind>/<label>/<name>_step_<N>.json), which arrives before a long
+  // event log, so the explorer can start at once; the events add PNGs and node ids.
   artifactsFor(node) {
     const byName = new Map();
+    for (const rel of Object.keys(this.manifest?.files || {})) {
+      const m = /^([a-z_]+)\/([^/]+)\/(.+)_step_(\d+)\.json$/.exec(rel);
+      if (!m || m[2] !== node.tag) continue;
+      const previous = byName.get(`${m[3]}.json`);
+      if (previous && previous.step > Number(m[4])) continue;
+      byName.set(`${m[3]}.json`, { kind: m[1], name: m[3], node: node.id, tag: m[2], step: Number(m[4]), path: rel, latest: null, format: 'json' });
+    }
     for (const e of this.events) {
       if (e.type !== 'artifact.created') continue;
       const p = e.payload;
