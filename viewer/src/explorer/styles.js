@@ -10,6 +10,7 @@ const CSS = `
 .accx-radius-value { font-variant-numeric: tabular-nums; min-width: 3.5em; }
 .accx-main { display: flex; gap: 10px; height: clamp(420px, 72vh, 760px); }
 .accx-stage { position: relative; flex: 1; min-width: 200px; border: 1px solid #ddd; border-radius: 4px; overflow: hidden; background: #fff; }
+.accx-hover-ring { position: absolute; pointer-events: none; border-radius: 50%; border: 2px solid #111; box-shadow: 0 0 0 2px #fff; transform: translate(-50%, -50%); box-sizing: border-box; }
 .accx-canvas { display: block; position: absolute; inset: 0; cursor: crosshair; touch-action: none; }
 .accx-status { position: absolute; left: 6px; bottom: 5px; color: #666; font-size: 12px; pointer-events: none; background: rgba(255,255,255,.85); padding: 0 4px; border-radius: 3px; }
 .accx-hint { position: absolute; right: 6px; bottom: 5px; color: #888; font-size: 11px; pointer-events: none; background: rgba(255,255,255,.85); padding: 0 4px; border-radius: 3px; }
