@@ -9,6 +9,8 @@ import { createOverlayPicker } from './overlay_picker.js';
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 const CHART_HEIGHT = 220;
+// x ticks at whole steps only (1, 2, 5, 10, ... up to 10^9).
+const STEP_INCREMENTS = Array.from({ length: 28 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 
 export function createCharts(ctx) {
   const { store } = ctx;
@@ -81,7 +83,8 @@ export function createCharts(ctx) {
       ...size(c.box),
       scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
       series: [{ label: 'step' }, ...list.map((s) => ({ label: s.label, stroke: colorFor(s.label), width: 1.5, spanGaps: true, points: { show: false } }))],
-      axes: [{ label: 'step', labelSize: 18, size: 36 }, { size: 56 }],
+      // Steps are integers: with a handful of points uPlot would otherwise tick at 2.5, 7.5, ...
+      axes: [{ label: 'step', labelSize: 18, size: 36, incrs: STEP_INCREMENTS }, { size: 56 }],
       cursor: { drag: { x: true, y: false } },
       hooks: { setSelect: [(u) => { if (u.select.width > 0) c.zoomed = true; }] },
     };
