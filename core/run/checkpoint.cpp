@@ -1,14 +1,11 @@
 // Checkpoint nodes on disk; see checkpoint.h.
 #include "run/checkpoint.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <random>
 
 #include "error.h"
+#include "util/file_lock.h"
 #include "util/json_io.h"
 
 namespace acc {
@@ -53,26 +50,6 @@ std::string new_node_id() {
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(rng()));
   return std::string(hex).substr(0, 12);
 }
-
-// RAII exclusive lock on a file (flock is released when the descriptor closes, so a killed
-// process never leaves the store locked).
-class FileLock {
- public:
-  explicit FileLock(const fs::path& path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT, 0644);
-    if (fd_ < 0) throw Error(path.string() + ": cannot open the checkpoint lock file", ExitCode::kFailure);
-    ::flock(fd_, LOCK_EX);
-  }
-  ~FileLock() {
-    ::flock(fd_, LOCK_UN);
-    ::close(fd_);
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
 
 }  // namespace
 

@@ -1,10 +1,6 @@
 // Viewer mirror writer; see web_mirror.h and docs/run-format.md, "Viewer mirror".
 #include "web/web_mirror.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +11,7 @@
 #include <vector>
 
 #include "run/run_format.h"
+#include "util/file_lock.h"
 #include "util/json_io.h"
 
 namespace acc {
@@ -27,22 +24,6 @@ constexpr const char* kWebDir = "web";
 constexpr const char* kManifestJson = "manifest.json";
 constexpr const char* kIndexScript = "index.js";
 constexpr int kMirrorVersion = 1;
-
-// Exclusive flock on a lock file, released on destruction.
-class FileLock {
- public:
-  explicit FileLock(const fs::path& path) : fd_(::open(path.c_str(), O_CREAT | O_RDWR, 0644)) {
-    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
-  }
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_;
-};
 
 std::string read_text(const fs::path& path, std::uintmax_t offset = 0) {
   std::ifstream in(path, std::ios::binary);
