@@ -77,7 +77,7 @@ Dataset load_mnist_dir(const MnistLoadOptions& options) {
 
   Dataset ds;
   ds.train = load_split(train, options.train_limit, options.image_size);
-  ds.test = load_split(test, /*limit=*/0, options.image_size);
+  ds.test = load_split(test, options.test_limit, options.image_size);
   ds.num_classes = kNumClasses;
   ds.info = {
       {"path", options.dir},

@@ -15,6 +15,7 @@ struct MnistLoadOptions {
   int64_t image_size = 28;   // see to_image_size (28 -> 32 pads)
   int64_t train_limit = 0;   // keep the first N training images; 0 = all
   std::string missing_hint;  // appended to "not found" errors: how to get the files
+  int64_t test_limit = 0;    // keep the first N test images; 0 = all
 };
 
 // Images float32 [N, 1, S, S] in [0, 1], labels int64, num_classes 10. Sets Dataset::info

@@ -27,6 +27,8 @@ std::vector<OptionSpec> idx_options(const std::string& default_path, const std::
        "bilinearly"},
       {"train_limit", OptionType::kInt, false, 0,
        "keep only the first N training images (0 = all); handy for quick tests"},
+      {"test_limit", OptionType::kInt, false, 0,
+       "keep only the first N test images (0 = all); evaluation and artifacts then see only these"},
   };
 }
 
@@ -49,6 +51,7 @@ std::function<Dataset(const nlohmann::json&, const std::string&)> idx_loader(std
     if (load.dir.empty()) load.dir = data_root + "/" + subdir;
     load.image_size = o.at("image_size");
     load.train_limit = o.at("train_limit");
+    load.test_limit = o.at("test_limit");
     load.missing_hint = hint;
     return load_mnist_dir(load);
   };
@@ -74,6 +77,7 @@ void check_ranges(const nlohmann::json& o, const std::string& prefix) {
   if (o.contains("image_size") && (o["image_size"] < 1 || o["image_size"] > 1024))
     bad("image_size", "between 1 and 1024");
   if (o.contains("train_limit") && o["train_limit"] < 0) bad("train_limit", "0 (all) or more");
+  if (o.contains("test_limit") && o["test_limit"] < 0) bad("test_limit", "0 (all) or more");
   if (o.contains("n") && o["n"] < 2) bad("n", "at least 2 (one train and one test image)");
   if (o.contains("test_fraction") && !(o["test_fraction"] > 0 && o["test_fraction"] < 1))
     bad("test_fraction", "strictly between 0 and 1");

@@ -46,7 +46,8 @@ std::vector<torch::Tensor> ConvEncoderImpl::forward(const torch::Tensor& x) {
   TORCH_CHECK(
       x.dim() == 4 && x.size(1) == 1 && x.size(2) == image_size_ && x.size(3) == image_size_,
       "conv encoder expects [B, 1, ", image_size_, ", ", image_size_, "] input, got ", x.sizes());
-  torch::Tensor features = torch::relu(conv2(torch::relu(conv1(x)))).flatten(/*start_dim=*/1);
+  const torch::Tensor h1 = taps_->tap("encoder.conv1", torch::relu(conv1(x)));
+  const torch::Tensor features = taps_->tap("encoder.conv2", torch::relu(conv2(h1))).flatten(/*start_dim=*/1);
   std::vector<torch::Tensor> out;
   for (auto& head : heads_) out.push_back(head(features));
   return out;
@@ -63,8 +64,20 @@ ConvDecoderImpl::ConvDecoderImpl(int64_t image_size, int64_t latent)
 }
 
 torch::Tensor ConvDecoderImpl::forward(const torch::Tensor& z) {
-  torch::Tensor grid = torch::relu(fc_dec(z)).view({-1, kChannels2, grid_, grid_});
-  return torch::sigmoid(deconv2(torch::relu(deconv1(grid))));
+  const torch::Tensor grid = taps_->tap("decoder.fc_dec", torch::relu(fc_dec(z))).view({-1, kChannels2, grid_, grid_});
+  return torch::sigmoid(deconv2(taps_->tap("decoder.deconv1", torch::relu(deconv1(grid)))));
+}
+
+void ConvEncoderImpl::attach_taps(ActivationTaps* taps) {
+  taps_ = taps;
+  taps->declare("encoder.conv1");
+  taps->declare("encoder.conv2");
+}
+
+void ConvDecoderImpl::attach_taps(ActivationTaps* taps) {
+  taps_ = taps;
+  taps->declare("decoder.fc_dec");
+  taps->declare("decoder.deconv1");
 }
 
 ConvModel::ConvModel(std::string type, int64_t image_size, int64_t latent,
@@ -76,6 +89,8 @@ ConvModel::ConvModel(std::string type, int64_t image_size, int64_t latent,
       latent_(latent) {
   register_module("encoder", encoder);
   register_module("decoder", decoder);
+  encoder->attach_taps(&taps());
+  decoder->attach_taps(&taps());
 }
 
 nlohmann::json ConvModel::config() const {

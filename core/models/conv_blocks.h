@@ -31,8 +31,11 @@ class ConvEncoderImpl : public torch::nn::Module {
   ConvEncoderImpl(int64_t image_size, int64_t latent, const std::vector<std::string>& head_names);
   // One [B, latent] tensor per head, in the order of `head_names`.
   std::vector<torch::Tensor> forward(const torch::Tensor& x);
+  // Declares encoder.conv1 and encoder.conv2 (post-ReLU) on the model's taps.
+  void attach_taps(ActivationTaps* taps);
 
  private:
+  ActivationTaps* taps_ = nullptr;
   int64_t image_size_;
   torch::nn::Conv2d conv1;
   torch::nn::Conv2d conv2;
@@ -45,8 +48,11 @@ class ConvDecoderImpl : public torch::nn::Module {
  public:
   ConvDecoderImpl(int64_t image_size, int64_t latent);
   torch::Tensor forward(const torch::Tensor& z);  // [B, latent] -> [B, 1, H, W] in [0, 1]
+  // Declares decoder.fc_dec and decoder.deconv1 (post-ReLU) on the model's taps.
+  void attach_taps(ActivationTaps* taps);
 
  private:
+  ActivationTaps* taps_ = nullptr;
   int64_t grid_;
   torch::nn::Linear fc_dec;
   torch::nn::ConvTranspose2d deconv1;

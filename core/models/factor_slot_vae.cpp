@@ -44,7 +44,14 @@ FactorBackboneImpl::FactorBackboneImpl()
 }
 
 torch::Tensor FactorBackboneImpl::forward(const torch::Tensor& x) {
-  return torch::relu(conv2(torch::relu(conv1(x))));
+  const torch::Tensor h1 = taps_->tap("backbone.conv1", torch::relu(conv1(x)));
+  return taps_->tap("backbone.conv2", torch::relu(conv2(h1)));
+}
+
+void FactorBackboneImpl::attach_taps(ActivationTaps* taps) {
+  taps_ = taps;
+  taps->declare("backbone.conv1");
+  taps->declare("backbone.conv2");
 }
 
 TokenGridDecoderImpl::TokenGridDecoderImpl(int64_t grid, int64_t token_dim)
@@ -84,6 +91,7 @@ FactorSlotVAEImpl::FactorSlotVAEImpl(FactorSlotVAEOptions options)
       attention(options_.token_dim, options_.heads),
       decoder(grid_, options_.token_dim) {
   register_module("backbone", backbone);
+  backbone->attach_taps(&taps());
   const int64_t features = FactorBackboneImpl::kChannels * grid_ * grid_;
   std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>> named_heads, named_tokens;
   for (const auto& g : options_.groups) {

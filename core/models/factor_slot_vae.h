@@ -86,8 +86,11 @@ class FactorBackboneImpl : public torch::nn::Module {
   FactorBackboneImpl();
   torch::Tensor forward(const torch::Tensor& x);
   static constexpr int64_t kChannels = 64;
+  // Declares backbone.conv1 and backbone.conv2 (post-ReLU) on the model's taps.
+  void attach_taps(ActivationTaps* taps);
 
  private:
+  ActivationTaps* taps_ = nullptr;
   torch::nn::Conv2d conv1;
   torch::nn::Conv2d conv2;
 };

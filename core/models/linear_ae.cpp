@@ -10,13 +10,14 @@ LinearAEImpl::LinearAEImpl(int64_t image_size, int64_t hidden)
       decoder(hidden, shape_.numel()) {
   register_module("encoder", encoder);
   register_module("decoder", decoder);
+  taps().declare("encoder");
 }
 
 ModelOutputs LinearAEImpl::forward(const torch::Tensor& x) {
   TORCH_CHECK(x.dim() == 4 && x.size(1) == shape_.channels && x.size(2) == shape_.height &&
                   x.size(3) == shape_.width,
               "linear_ae expects [B, ", shape_.str(), "] input, got ", x.sizes());
-  torch::Tensor latent = torch::relu(encoder(x.flatten(/*start_dim=*/1)));
+  torch::Tensor latent = taps().tap("encoder", torch::relu(encoder(x.flatten(/*start_dim=*/1))));
   return {{ModelOutput::LATENT, latent}, {ModelOutput::RECONSTRUCTION, decode(latent)}};
 }
 

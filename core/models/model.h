@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/activation_taps.h"
 #include "models/factor_group.h"
 #include "models/model_output.h"
 
@@ -46,6 +47,14 @@ class Model : public torch::nn::Module {
   // and the slot-by-factor R² work per group. Flat models: one group per dimension ("z0",
   // "z1", ...); factor-slot models: their factor groups.
   virtual std::vector<FactorGroup> latent_groups() const;
+
+  // Named activation points (forward hooks, see activation_taps.h). Submodules that
+  // compute a named activation get a pointer to these at construction.
+  ActivationTaps& taps() { return *taps_; }
+  const ActivationTaps& taps() const { return *taps_; }
+
+ private:
+  std::shared_ptr<ActivationTaps> taps_ = std::make_shared<ActivationTaps>();
 };
 
 // Puts the model in eval mode for a scope and restores every module's own train/eval flag

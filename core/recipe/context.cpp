@@ -48,24 +48,28 @@ std::string default_artifact_dataset(const TrainingState& state) {
 
 nlohmann::json RecipeContext::evaluate(const std::vector<std::string>& task_names, const ArtifactSettings& artifacts) {
   nlohmann::json metrics = nlohmann::json::object();
+  std::vector<std::pair<std::string, nlohmann::json>> details;  // task -> per-unit data
   for (auto& t : state.tasks()) {
     const std::string& name = t.task->name();
     if (!task_names.empty() && std::find(task_names.begin(), task_names.end(), name) == task_names.end())
       continue;
     const Metrics m = t.task->evaluate(state.model(), *t.dataset, state.device());
     metrics[name] = nlohmann::json(m);
+    nlohmann::json d = t.task->details();
+    if (!d.is_null()) details.emplace_back(name, std::move(d));
   }
   // Metrics belong to the node only if nothing has trained since it was saved or loaded.
   const bool at_node = !current_node.empty() && store->read(current_node).step == state.step();
   const std::string label = at_node ? current_tag
                                     : (current_tag.empty() ? "" : current_tag + "+") + "step_" + std::to_string(state.step());
+  ArtifactSink sink(run->path(), label, at_node ? current_node : "", state.step(), &run->events());
+  for (const auto& [name, d] : details) sink.write_json("units", name, d);
   if (!artifacts.names.empty()) {
     ArtifactSettings settings = artifacts;
     if (settings.dataset.empty()) settings.dataset = default_artifact_dataset(state);
     std::vector<int64_t> samples;
     if (visualization_samples.contains(settings.dataset))
       samples = visualization_samples[settings.dataset].get<std::vector<int64_t>>();
-    ArtifactSink sink(run->path(), label, at_node ? current_node : "", state.step(), &run->events());
     const nlohmann::json scores =
         write_artifacts(state.model(), datasets, settings, samples, state.device(), sink, [&](const std::string& line) {
           run->events().emit("log", {{"message", line}});

@@ -127,20 +127,6 @@ Recipe replay_recipe(const RunInfo& run, const NodeMeta& node) {
   return recipe;
 }
 
-std::vector<std::pair<std::string, torch::Tensor>> state_tensors(const fs::path& state_path, const NodeMeta& node) {
-  // The model's tensors only: probe heads are trained by the same steps, so equal model
-  // weights after equal steps already pin them; the model is what the claim is about.
-  torch::serialize::InputArchive archive;
-  archive.load_from(state_path.string());
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  torch::serialize::InputArchive model_archive;
-  archive.read("model", model_archive);
-  auto model = build_model_from_config(node.model);
-  model->load(model_archive);
-  for (const auto& p : model->named_parameters()) out.emplace_back("model." + p.key(), p.value().detach().clone());
-  for (const auto& b : model->named_buffers()) out.emplace_back("model." + b.key(), b.value().detach().clone());
-  return out;
-}
 
 }  // namespace
 
@@ -160,8 +146,8 @@ ReproduceReport reproduce_node(const fs::path& runs_root, const std::string& add
   report.replay_run = result.run_id;
   report.replay_dir = result.dir;
   const NodeAddress replayed = resolve_node(runs_root, result.run_id + "/" + at.node.tag);
-  const auto a = state_tensors(at.state_path, at.node);
-  const auto b = state_tensors(replayed.state_path, replayed.node);
+  const auto a = model_state_tensors(at.state_path, at.node);
+  const auto b = model_state_tensors(replayed.state_path, replayed.node);
   report.identical = a.size() == b.size();
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
     ++report.tensors_compared;

@@ -20,7 +20,23 @@ void restore_node_state(TrainingState& state, const NodeMeta& node, const std::f
                   "', which is not loaded; load it before forking from this node");
     state.attach(build_task(config, prefix), it->second, prefix);
   }
+  if (!node.gating.is_null()) state.set_gating(GatingConfig::from_json(node.gating));
   state.load_state(state_path.string());
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> model_state_tensors(const std::filesystem::path& state_path, const NodeMeta& node) {
+  // The model's tensors only: probe heads are trained by the same steps, so equal model
+  // weights after equal steps already pin them; the model is what the claim is about.
+  torch::serialize::InputArchive archive;
+  archive.load_from(state_path.string());
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  torch::serialize::InputArchive model_archive;
+  archive.read("model", model_archive);
+  auto model = build_model_from_config(node.model);
+  model->load(model_archive);
+  for (const auto& p : model->named_parameters()) out.emplace_back("model." + p.key(), p.value().detach().clone());
+  for (const auto& b : model->named_buffers()) out.emplace_back("model." + b.key(), b.value().detach().clone());
+  return out;
 }
 
 DatasetMap load_node_datasets(const NodeMeta& node, const std::string& data_root) {

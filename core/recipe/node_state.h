@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "recipe/context.h"
 
@@ -15,6 +17,11 @@ namespace acc {
 // one otherwise). The state's current model and tasks are replaced.
 void restore_node_state(TrainingState& state, const NodeMeta& node, const std::filesystem::path& state_path,
                         const DatasetMap& datasets, const std::string& where = "");
+
+// The model's parameters and buffers stored in a node's state.pt, by name ("model.<path>"),
+// in the model's order: for bitwise comparisons of nodes (reproduce, tests).
+std::vector<std::pair<std::string, torch::Tensor>> model_state_tensors(const std::filesystem::path& state_path,
+                                                                       const NodeMeta& node);
 
 // Loads the datasets recorded in the node's metadata (source + options), for commands that
 // work on a node outside its recipe. `data_root` empty: default_data_root().

@@ -5,6 +5,9 @@
 #include <sstream>
 
 #include "data/registry.h"
+#include "eval/artifact_sink.h"
+#include "eval/compare.h"
+#include "eval/periodic_eval.h"
 #include "error.h"
 #include "models/registry.h"
 #include "run/train_events.h"
@@ -76,6 +79,33 @@ std::vector<std::string> string_list(const json& list, const RecipeOp& op, const
     out.push_back(v);
   }
   return out;
+}
+
+// gate_gradients' `layers`: a list of names (each at `gate_strength`) or {name: strength}.
+GatingConfig gating_config(const RecipeOp& op, const json& f) {
+  GatingConfig config;
+  config.temperature = f["temperature"];
+  const json& layers = f["layers"];
+  if (layers.is_string()) {
+    config.layers.push_back({layers.get<std::string>(), f["gate_strength"].get<double>()});
+  } else if (layers.is_array()) {
+    for (const auto& name : string_list(layers, op, "layers")) config.layers.push_back({name, f["gate_strength"]});
+  } else if (layers.is_object()) {
+    for (const auto& [name, strength] : layers.items()) {
+      if (!strength.is_number())
+        throw Error(op.where() + ": field 'layers': the gate_strength of '" + name + "' must be a number, got " + strength.dump());
+      config.layers.push_back({name, strength.get<double>()});
+    }
+  } else {
+    throw Error(op.where() + ": field 'layers' must be a layer name, a list of names or a map {layer: gate_strength}");
+  }
+  return config;
+}
+
+std::string describe_gating(const GatingConfig& config) {
+  std::string text = "temperature " + json(config.temperature).dump() + ";";
+  for (const auto& l : config.layers) text += " " + l.layer + " " + json(l.strength).dump();
+  return text;
 }
 
 std::vector<OpDef> build_table() {
@@ -200,7 +230,14 @@ std::vector<OpDef> build_table() {
                  {{"steps", OptionType::kInt, true, nullptr, "number of optimiser steps (> 0)"},
                   {"lr", OptionType::kFloat, false, 1e-3, "Adam learning rate"},
                   {"batch_size", OptionType::kInt, false, 128, "batch size per dataset per step"},
-                  {"log_every", OptionType::kInt, false, 0, "steps between train.metrics events; 0 = about 500 per train op"}},
+                  {"log_every", OptionType::kInt, false, 0, "steps between train.metrics events; 0 = about 500 per train op"},
+                  {"eval_every", OptionType::kInt, false, 500,
+                   "global steps between train.eval events evaluating the evaluation-only tasks (also at the start and "
+                   "the last step); 0 = off"},
+                  {"eval_tasks", OptionType::kList, false, json::array(),
+                   "tasks evaluated every eval_every steps; empty = every attached evaluation-only task"},
+                  {"eval_images", OptionType::kInt, false, 1000,
+                   "test images per periodic evaluation (the first N of each dataset's test split); 0 = all"}},
                  "", nullptr,
                  [](const RecipeOp& op, const json& f, Plan& plan) {
                    const int64_t steps = f["steps"], batch = f["batch_size"];
@@ -209,15 +246,24 @@ std::vector<OpDef> build_table() {
                    if (f["lr"].get<double>() <= 0) throw Error(op.where() + ": field 'lr' must be positive");
                    if (!plan.model) throw Error(op.where() + ": no model yet; add create_model and attach_task ops before train");
                    if (!plan.has_training_task) throw Error(op.where() + ": no training task attached; add attach_task ops before train");
+                   if (f["eval_every"].get<int64_t>() < 0 || f["eval_images"].get<int64_t>() < 0)
+                     throw Error(op.where() + ": fields 'eval_every' and 'eval_images' must be >= 0 (0 = off / all)");
+                   for (const auto& name : string_list(f["eval_tasks"], op, "eval_tasks"))
+                     if (std::find(plan.task_names.begin(), plan.task_names.end(), name) == plan.task_names.end())
+                       throw Error(op.where() + ": field 'eval_tasks': no attached task named '" + name + "'");
                    plan.total_steps += steps;
                    plan.describe(op, std::to_string(steps) + " steps, lr " + json(f["lr"]).dump() + ", batch " + std::to_string(batch));
                  },
-                 [](const RecipeOp&, const json& f, RecipeContext& ctx) {
+                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
                    TrainSpec spec{f["steps"], f["batch_size"], f["lr"]};
                    const int64_t every = f["log_every"].get<int64_t>() > 0 ? f["log_every"].get<int64_t>()
                                                                            : default_log_every(spec.steps);
-                   TrainEventWriter events(ctx.run->events(), every);
+                   TrainEventWriter events(ctx.run->events(), every, ctx.current_tag);
+                   PeriodicEvaluator periodic(ctx.run->events(), ctx.state, f["eval_every"],
+                                              string_list(f["eval_tasks"], op, "eval_tasks"), f["eval_images"],
+                                              ctx.current_tag);
                    std::vector<TrainObserver*> observers = {&events};
+                   if (periodic.active()) observers.push_back(&periodic);
                    observers.insert(observers.end(), ctx.observers.begin(), ctx.observers.end());
                    const TrainOutcome outcome = train(ctx.state, spec, observers, ctx.cancel);
                    if (outcome.status == TrainStatus::kCancelled) throw RunCancelled{};
@@ -276,6 +322,39 @@ std::vector<OpDef> build_table() {
                    torch::manual_seed(static_cast<uint64_t>(f["seed"].get<int64_t>()));
                  }});
 
+  ops.push_back({"gate_gradients",
+                 "Turn on competitive gradient gating for the current model (replacing any earlier gating): each "
+                 "channel's gradient at a layer's activation is scaled by how strongly it activated (formula in the "
+                 "README). Saved with every node after it and kept by forks.",
+                 {{"layers", OptionType::kAny, true, nullptr,
+                   "layer name, list of names (each at gate_strength), or map {layer: gate_strength}"},
+                  {"gate_strength", OptionType::kFloat, false, 1.0, "0 = plain gradients, 1 = full gating"},
+                  {"temperature", OptionType::kFloat, false, 1.0,
+                   "softmax temperature over channel strengths; lower = sharper competition"}},
+                 "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   if (!plan.model) throw Error(op.where() + ": no model yet; add create_model before gate_gradients");
+                   const GatingConfig config = gating_config(op, f);
+                   config.check(*plan.model, op.where());
+                   plan.describe(op, describe_gating(config));
+                 },
+                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
+                   const GatingConfig config = gating_config(op, f);
+                   ctx.state.set_gating(config);
+                   ctx.run->events().emit("log", {{"message", "gradient gating on: " + describe_gating(config)}});
+                 }});
+
+  ops.push_back({"remove_gating", "Turn competitive gradient gating off: plain gradients from the next step on.", {}, "",
+                 nullptr,
+                 [](const RecipeOp& op, const json&, Plan& plan) {
+                   if (!plan.model) throw Error(op.where() + ": no model yet; nothing to remove");
+                   plan.describe(op, "plain gradients");
+                 },
+                 [](const RecipeOp&, const json&, RecipeContext& ctx) {
+                   ctx.state.set_gating(std::nullopt);
+                   ctx.run->events().emit("log", {{"message", "gradient gating off"}});
+                 }});
+
   std::vector<OptionSpec> evaluate_fields = {
       {"tasks", OptionType::kList, false, json::array(), "task names to evaluate; empty = all attached"}};
   for (const auto& spec : artifact_option_specs()) evaluate_fields.push_back(spec);
@@ -303,6 +382,38 @@ std::vector<OpDef> build_table() {
                  },
                  [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
                    ctx.evaluate(string_list(f["tasks"], op, "tasks"), artifact_settings_from_fields(f, op.where()));
+                 }});
+  ops.push_back({"compare",
+                 "Compare the evaluation metrics of nodes of this run, as `acc compare` does: side by side, and per "
+                 "seed group (nodes whose lineages differ only by seed) mean, std and 95% Student-t interval. Writes "
+                 "the comparison as JSON (comparison/run/<name>_step_0.json) and logs the table.",
+                 {{"nodes", OptionType::kList, false, json::array(),
+                   "tags of nodes saved earlier in this recipe; empty = every node of the run with metrics"},
+                  {"name", OptionType::kString, false, "comparison", "file name of the comparison"}},
+                 "", nullptr,
+                 [](const RecipeOp& op, const json& f, Plan& plan) {
+                   const auto tags = string_list(f["nodes"], op, "nodes");
+                   if (tags.size() == 1) throw Error(op.where() + ": field 'nodes': name at least two nodes (or none: all evaluated)");
+                   for (const auto& tag : tags)
+                     if (!plan.tags.count(tag))
+                       throw Error(op.where() + ": field 'nodes': no node tagged '" + tag + "' is saved before this op");
+                   plan.describe(op, tags.empty() ? "every evaluated node" : f["nodes"].dump());
+                 },
+                 [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
+                   std::vector<std::string> addresses;
+                   for (const auto& tag : string_list(f["nodes"], op, "nodes")) addresses.push_back(ctx.run->id() + "/" + tag);
+                   if (addresses.empty())
+                     for (const auto& node : ctx.store->list())
+                       if (!node.metrics.empty()) addresses.push_back(ctx.run->id() + "/" + node.tag);
+                   if (addresses.size() < 2)
+                     throw Error(op.where() + ": fewer than two evaluated nodes to compare; add evaluate ops right after "
+                                              "save_checkpoint ops");
+                   const Comparison comparison = compare_nodes(ctx.run->path().parent_path(), addresses);
+                   ArtifactSink sink(ctx.run->path(), "run", "", 0, &ctx.run->events());
+                   sink.write_json("comparison", f["name"], comparison.to_json());
+                   const std::string table = comparison.table();
+                   ctx.run->events().emit("log", {{"message", table}});
+                   if (ctx.listener) ctx.listener->on_log(table);
                  }});
   return ops;
 }

@@ -31,8 +31,14 @@ std::string recipe_reference_markdown() {
                           {"ops", OptionType::kList, true, nullptr, "the ops to repeat"}})
      << "\n";
   os << "### Models (`create_model`)\n\n";
-  for (const auto& m : model_registry())
+  for (const auto& m : model_registry()) {
     os << "#### `" << m.name << "`\n\n" << m.description << "\n\n" << options_markdown(m.options) << "\n";
+    // Built with default options: the layer names do not depend on sizes.
+    const ModelPtr model = build_model(m.name, nlohmann::json::object(), m.name);
+    os << "Layers with an activation point (`gate_gradients`, `activation_sparsity`):";
+    for (const auto& point : model->taps().points()) os << " `" << point << "`";
+    os << ".\n\n";
+  }
   os << "### Tasks (`attach_task`)\n\n";
   for (const auto& t : task_registry())
     os << "#### `" << t.name << "`\n\n" << t.description << "\n\n" << options_markdown(t.options) << "\n";

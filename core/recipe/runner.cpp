@@ -198,7 +198,8 @@ RunResult resume_run(const std::string& run_id, const RunOptions& options) {
   // The recipe as it was when the run started (its text and resolved vars), not the file
   // on disk now: a resumed run must be the same run.
   std::map<std::string, std::string> vars;
-  for (const auto& [name, value] : info.config["recipe"].value("vars", nlohmann::json::object()).items())
+  const nlohmann::json stored_vars = info.config["recipe"].value("vars", nlohmann::json::object());
+  for (const auto& [name, value] : stored_vars.items())
     vars[name] = value.dump();
   std::ifstream in(info.dir / run_format::kRecipeCopyFile);
   std::stringstream text;

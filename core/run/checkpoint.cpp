@@ -16,7 +16,7 @@ nlohmann::json NodeMeta::to_json() const {
   return {{"id", id},       {"tag", tag},       {"parent", parent.empty() ? nlohmann::json() : nlohmann::json(parent)},
           {"run_id", run_id}, {"step", step},   {"created", created},
           {"model", model}, {"tasks", tasks},   {"datasets", datasets},
-          {"lineage", lineage}, {"op_index", op_index}, {"metrics", metrics}};
+          {"gating", gating},     {"lineage", lineage}, {"op_index", op_index}, {"metrics", metrics}};
 }
 
 NodeMeta NodeMeta::from_json(const nlohmann::json& j) {
@@ -31,6 +31,7 @@ NodeMeta NodeMeta::from_json(const nlohmann::json& j) {
   m.tasks = j.value("tasks", nlohmann::json::array());
   m.datasets = j.value("datasets", nlohmann::json::object());
   m.lineage = j.value("lineage", nlohmann::json::array());
+  m.gating = j.value("gating", nlohmann::json());
   m.metrics = j.value("metrics", nlohmann::json::object());
   m.op_index = j.value("op_index", int64_t{-1});
   return m;
@@ -82,6 +83,7 @@ NodeMeta CheckpointStore::save(const TrainingState& state, const std::string& ta
     meta.tasks.push_back(t.task->config().to_json());
     meta.datasets[t.dataset->name] = t.dataset->info;
   }
+  meta.gating = state.gating() ? state.gating()->to_json() : nlohmann::json();
   meta.lineage = lineage;
   meta.op_index = op_index;
   return create_node(std::move(meta), [&](const fs::path& tmp) { state.save_state((tmp / "state.pt").string()); });

@@ -32,6 +32,7 @@ struct NodeMeta {
   nlohmann::json tasks;     // [TaskConfig::to_json()]
   nlohmann::json datasets;  // {name: Dataset::info} for every dataset the tasks read
   nlohmann::json lineage;   // [resolved recipe op] from run start to this node
+  nlohmann::json gating;     // GatingConfig::to_json() while gradient gating is on, else null
   int64_t op_index = -1;    // index of the recipe op that made it (resume starts after it); -1 outside recipes
   nlohmann::json metrics = nlohmann::json::object();  // {task: {metric: value}}
 

@@ -21,13 +21,15 @@ void TrainEventWriter::on_step_end(const StepReport& r, TrainingState&) {
   nlohmann::json losses = nlohmann::json::object();
   for (const auto& [name, sum] : sums_) losses[name] = sum / static_cast<double>(count_);
   log_.emit("train.metrics", {{"step", r.step}, {"phase_step", r.phase_step},
-                              {"loss", loss_sum_ / static_cast<double>(count_)}, {"losses", losses}});
+                              {"loss", loss_sum_ / static_cast<double>(count_)}, {"losses", losses},
+                              {"from", from_}});
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(r.phase_step) / elapsed : 0.0;
   log_.emit("train.progress", {{"step", r.step}, {"phase_step", r.phase_step}, {"phase_steps", r.phase_steps},
                                {"steps_per_second", rate},
-                               {"eta_seconds", rate > 0 ? static_cast<double>(r.phase_steps - r.phase_step) / rate : 0.0}});
+                               {"eta_seconds", rate > 0 ? static_cast<double>(r.phase_steps - r.phase_step) / rate : 0.0},
+                               {"from", from_}});
   sums_.clear();
   loss_sum_ = 0;
   count_ = 0;

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "tasks/classification.h"
 #include "tasks/kl.h"
+#include "tasks/layer_metrics.h"
 #include "tasks/reconstruction.h"
 #include "tasks/regression.h"
 
@@ -13,6 +14,11 @@ namespace {
 template <typename T>
 TaskPtr make(TaskConfig config) {
   return std::make_shared<T>(std::move(config));
+}
+
+OptionSpec layer_option() {
+  return {"layer", OptionType::kString, true, nullptr,
+          "layer by module path (e.g. encoder.conv1; linear_ae: encoder); each model's layers are listed under Models"};
 }
 }  // namespace
 
@@ -36,6 +42,24 @@ const std::vector<TaskSpec>& task_registry() {
        "KL(q(z|x) || N(0, I)) for VAEs (weight = beta); metrics kl, kl_dim_<i>, active_units",
        {},
        make<KLTask>},
+      {"weight_diversity",
+       "evaluation only: mean pairwise cosine similarity of a layer's weight rows (conv kernels "
+       "flattened; lower = more diverse); metrics cosine_mean, cosine_abs_mean, cosine_max, rows",
+       {layer_option()},
+       make<WeightDiversityTask>},
+      {"effective_rank",
+       "evaluation only: exp(entropy of the normalised singular values) of a layer's weight "
+       "matrix (Roy & Vetterli; singular values, not squared); metrics effective_rank, "
+       "effective_rank_ratio",
+       {layer_option()},
+       make<EffectiveRankTask>},
+      {"activation_sparsity",
+       "evaluation only: how sparsely and evenly a layer's channels fire on the test split; "
+       "metrics fraction_active (lower = sparser), fraction_active_var, hoyer, silent_fraction, "
+       "dead_fraction, win_rate_max, winners_effective; per-channel win/usage rates as a "
+       "`units` artifact",
+       {layer_option()},
+       make<ActivationSparsityTask>},
   };
   return table;
 }

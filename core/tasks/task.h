@@ -64,6 +64,9 @@ class Task {
   virtual std::shared_ptr<torch::nn::Module> head() { return nullptr; }
   // False for evaluation-only tasks (no training loss).
   virtual bool trains() const { return true; }
+  // Per-unit data behind the last evaluate()'s scalars (per channel win rates, ...), or
+  // null. The evaluate op writes it as a `units` artifact of the node.
+  virtual nlohmann::json details() const { return nullptr; }
 
  protected:
   // The configured slice of a [B, D] tensor (the whole tensor when no slice is set).

@@ -10,6 +10,7 @@ namespace acc {
 
 void TrainingState::set_model(ModelPtr model) {
   TORCH_CHECK(model != nullptr, "set_model: null model");
+  gating_.reset();
   model_ = std::move(model);
   model_->to(device_);
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
@@ -48,6 +49,11 @@ void TrainingState::attach(TaskPtr task, std::shared_ptr<const Dataset> dataset,
 }
 
 void TrainingState::detach_all() { tasks_.clear(); }
+
+void TrainingState::set_gating(const std::optional<GatingConfig>& config) {
+  gating_.reset();
+  if (config) gating_ = std::make_unique<CompetitiveGradientGating>(model(), *config);
+}
 
 void TrainingState::set_lr(double lr) {
   lr_ = lr;

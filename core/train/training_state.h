@@ -11,10 +11,12 @@
 #include <torch/torch.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "data/dataset.h"
+#include "gating/competitive_gating.h"
 #include "models/model.h"
 #include "tasks/task.h"
 
@@ -38,6 +40,11 @@ class TrainingState {
   void attach(TaskPtr task, std::shared_ptr<const Dataset> dataset, const std::string& where = "");
   void detach_all();
   void set_lr(double lr);
+  // Turns competitive gradient gating on (replacing any previous configuration) or, with
+  // nullopt, off. Part of the state: saved in a node's meta.json, restored on fork/resume.
+  // A new model (set_model) starts without gating.
+  void set_gating(const std::optional<GatingConfig>& config);
+  const GatingConfig* gating() const { return gating_ ? &gating_->config() : nullptr; }
 
   bool has_model() const { return model_ != nullptr; }
   Model& model();
@@ -58,6 +65,7 @@ class TrainingState {
  private:
   torch::Device device_;
   ModelPtr model_;
+  std::unique_ptr<CompetitiveGradientGating> gating_;  // after model_: removed before it is destroyed
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::vector<AttachedTask> tasks_;
   int64_t step_ = 0;
