@@ -109,3 +109,72 @@ export function copyRunOutsideRoot(runDir, parent) {
   fs.cpSync(runDir, dest, { recursive: true, filter: (src) => path.relative(runDir, src) !== 'web' });
   return dest;
 }
+
+// The events of a run, parsed (the tests write whole lines only).
+export function readEvents(runDir) {
+  return fs.readFileSync(path.join(runDir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+// What "Evaluation during training" must draw for a run, from its train.eval events:
+// {metric key: number of branches (`from` values) with a finite value for it}.
+export function evalCurveExpectation(runDir) {
+  const branches = new Map(); // task.metric -> Set of from
+  for (const e of readEvents(runDir)) {
+    if (e.type !== 'train.eval') continue;
+    for (const [task, metrics] of Object.entries(e.payload.metrics || {}))
+      for (const [metric, v] of Object.entries(metrics || {})) {
+        if (!Number.isFinite(v)) continue;
+        const key = `${task}.${metric}`;
+        if (!branches.has(key)) branches.set(key, new Set());
+        branches.get(key).add(e.payload.from ?? '');
+      }
+  }
+  return Object.fromEntries([...branches].map(([key, froms]) => [key, froms.size]));
+}
+
+// A copy of a sequential fixture run (outside any root, mirror rewritten) made to look as if its
+// two branches had trained at once, as `acc plan` + `make -j` runs them: train events carry
+// `from`, the branches' train events alternate in the log, and each branch has train.eval events
+// every 10 steps (made-up values; one metric is missing from the first evaluation of the second
+// branch). With `runningAtStep` the log ends once both branches reached that step and the summary
+// says running, as the page sees such a run mid-training. Returns {dir, branches: [tag, tag], evalKeys}.
+export async function makeConcurrentCopy(runDir, parent, { runningAtStep = null } = {}) {
+  const dest = copyRunOutsideRoot(runDir, parent);
+  const events = readEvents(dest);
+  let from = '';
+  const train = new Map(); // branch -> its train events, in order
+  const rest = [];
+  for (const e of events) {
+    if (e.type === 'checkpoint.saved') from = e.payload.tag;
+    if (e.type !== 'train.metrics' && e.type !== 'train.progress') { rest.push(e); continue; }
+    if (!train.has(from)) { train.set(from, []); rest.push({ placeholder: true }); }
+    const list = train.get(from);
+    list.push({ ...e, payload: { ...e.payload, from } });
+    if (e.type === 'train.metrics' && e.payload.step % 10 === 0) {
+      const first = list.filter((x) => x.type === 'train.eval').length === 0;
+      const rank = train.size; // 1, 2: distinct made-up curves per branch
+      const sparsity = { hoyer: 0.1 * rank + e.payload.step / 1000, ...(first && rank === 2 ? {} : { dead_fraction: 0.01 * e.payload.step / rank }) };
+      list.push({ type: 'train.eval', time: e.time, payload: { step: e.payload.step, from, metrics: { activation_sparsity: sparsity, weight_diversity: { cosine_mean: 1 / (rank + e.payload.step) } } } });
+    }
+  }
+  const branches = [...train.keys()];
+  if (branches.length !== 2) throw new Error(`expected the fixture's train events under 2 branches, found ${JSON.stringify(branches)}`);
+  const [a, b] = branches.map((k) => train.get(k));
+  const interleaved = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) interleaved.push(...a.slice(i, i + 1), ...b.slice(i, i + 1));
+  // Both branches' train events go where the first branch's were; the second's place empties.
+  const out = [];
+  let placed = false;
+  for (const e of rest) {
+    if (!e.placeholder) out.push(e);
+    else if (!placed) { out.push(...interleaved); placed = true; }
+  }
+  if (runningAtStep !== null) {
+    out.length = out.findLastIndex((e) => e.type === 'train.progress' && e.payload.step <= runningAtStep) + 1;
+    const summaryFile = path.join(dest, 'summary.json');
+    fs.writeFileSync(summaryFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(summaryFile, 'utf8')), status: 'running', current_phase: 'train' }));
+  }
+  fs.writeFileSync(path.join(dest, 'events.jsonl'), out.map((e, i) => JSON.stringify({ ...e, seq: i + 1 })).join('\n') + '\n');
+  await rewriteMirror(dest);
+  return { dir: dest, branches, evalKeys: ['activation_sparsity.dead_fraction', 'activation_sparsity.hoyer', 'weight_diversity.cosine_mean'] };
+}

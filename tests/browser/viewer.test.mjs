@@ -17,12 +17,14 @@ import {
   expectImagesLoaded, mostIsolatedPoint, recordRequests, redownloadedEventFiles, showsNumber, waitNotice, waitText,
 } from './page_checks.mjs';
 import {
-  copyRunOutsideRoot, knnSize, makeFixtureRun, nodeMetasByTag, projectionPointCount, rewriteMirror, startLiveRun,
+  copyRunOutsideRoot, evalCurveExpectation, knnSize, makeConcurrentCopy, makeFixtureRun, nodeMetasByTag, projectionPointCount,
+  rewriteMirror, startLiveRun,
 } from './fixture_runs.mjs';
 
 const ROOT = path.join(OUTPUT_DIR, 'runs'); // the fixture runs
 const OUTSIDE = path.join(OUTPUT_DIR, 'outside'); // a damaged copy, outside any runs root
 const LIVE_ROOT = path.join(OUTPUT_DIR, 'live'); // the run watched while it trains
+const CONCURRENT = path.join(OUTPUT_DIR, 'concurrent'); // a copy rewritten as if its branches trained at once
 const FORKED = ['lr_low_trained', 'lr_high_trained'];
 // Long enough that the page sees the chart grow and polls a few times after the first event
 // page closed (256 lines): 2 branches x 200 steps, ~500 event lines, ~20 s at ~25 steps/s.
@@ -36,7 +38,7 @@ let metas; // {tag: meta.json}
 
 before(async () => {
   checkPrerequisites();
-  for (const dir of [ROOT, OUTSIDE, LIVE_ROOT]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [ROOT, OUTSIDE, LIVE_ROOT, CONCURRENT]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(ROOT, { recursive: true });
   for (const f of fs.readdirSync(OUTPUT_DIR)) if (f.endsWith('.png')) fs.rmSync(path.join(OUTPUT_DIR, f)); // no stale FAILED-*.png
   [mainRun, secondRun] = await Promise.all([makeFixtureRun(ROOT), makeFixtureRun(ROOT, ['steps=2'])]);
@@ -172,6 +174,72 @@ viewerTest('a refresh returns to the same view', async (page) => {
   await waitText(page, await waitHook(page, '[data-testid=node-panel]', 'node panel after reload'), new RegExp(tag), `node panel naming ${tag} after reload`);
   await screenshot(page, 'refreshed-node');
 });
+
+// acc with `eval_every` writes train.eval events; until the fixture recipe attaches
+// evaluation-only tasks the section must stay hidden, so this checks whichever applies.
+viewerTest('evaluation during training: one chart per metric and a series per branch, or hidden without train.eval', async (page) => {
+  const expected = evalCurveExpectation(mainRun);
+  await page.goto(rootUrl(runHash(runId, { view: 'overview' })));
+  // The chart has data once the store has parsed the whole (one-page) log.
+  await waitAttr(page, '[data-testid=chart]', 'data-points', (v) => v.some((n) => Number(n) > 0), 'a loss chart with data');
+  if (!Object.keys(expected).length) {
+    assert.equal(await page.locator('[data-testid=eval-curves]').isVisible(), false, 'the run has no train.eval events, yet "Evaluation during training" shows');
+    assert.equal(await page.locator('[data-testid=eval-chart]').count(), 0, 'evaluation charts without train.eval events');
+    return;
+  }
+  await expectEvalCurves(page, expected);
+  await screenshot(page, 'eval-curves');
+});
+
+viewerTest('branches trained at once (interleaved events with `from`): one loss series and one evaluation series per branch', async (page) => {
+  const copy = await makeConcurrentCopy(mainRun, CONCURRENT);
+  const expected = evalCurveExpectation(copy.dir);
+  assert.deepEqual(Object.keys(expected).sort(), copy.evalKeys, 'the rewritten copy holds the made-up train.eval metrics');
+  await page.goto(viewerUrl({ run: copy.dir }, runHash(runId, { view: 'overview' })));
+  // Before `from`, every switch between the branches cut a new segment: dozens of series.
+  await waitAttr(page, '[data-testid=chart][data-quantity=loss]', 'data-series', (v) => v[0] === '2', 'the loss chart with exactly one series per branch');
+  await expectEvalCurves(page, expected);
+  await screenshot(page, 'concurrent-overview');
+  const notices = await page.$$eval('[data-testid=notice]', (els) => els.map((e) => e.innerText).join('\n'));
+  assert.doesNotMatch(notices, /train\.eval/, 'train.eval is a known event type: no notice about it');
+  await (await waitHook(page, '[data-testid=nav-events]', 'nav link to the events view')).click();
+  await waitText(page, page.locator('.type-filters'), /train\.eval/, 'train.eval among the events log type filters');
+});
+
+viewerTest('branches training at once: the header shows one progress bar per branch', async (page) => {
+  const copy = await makeConcurrentCopy(mainRun, path.join(CONCURRENT, 'running'), { runningAtStep: 16 });
+  await page.goto(viewerUrl({ run: copy.dir }, runHash(runId, { view: 'overview' })));
+  // The mirror was just written, so the page calls the run live (for 60 s).
+  const froms = await waitAttr(page, '[data-testid=progress-bar]', 'data-from', (v) => v.length === 2, 'two progress bars');
+  assert.deepEqual(froms, copy.branches, 'one bar per branch, in the order they started');
+  for (const from of copy.branches) {
+    await waitText(page, page.locator(`[data-testid=progress-bar][data-from="${from}"]`), new RegExp(`from ${from} · train step 16 / 30`), `the bar of ${from} at step 16 of 30`);
+  }
+  await screenshot(page, 'concurrent-running');
+});
+
+// The "Evaluation during training" section draws `expected` ({task.metric: series count}) and
+// names and colours each branch as the total-loss chart does.
+async function expectEvalCurves(page, expected) {
+  await waitHook(page, '[data-testid=eval-curves]', '"Evaluation during training" section');
+  const keys = Object.keys(expected).sort();
+  await waitAttr(page, '[data-testid=eval-chart]', 'data-metric', (v) => JSON.stringify([...v].sort()) === JSON.stringify(keys), `one evaluation chart per metric: ${keys.join(', ')}`);
+  for (const key of keys) {
+    const selector = `[data-testid=eval-chart][data-metric="${key}"]`;
+    await waitAttr(page, selector, 'data-series', (v) => Number(v[0]) === expected[key], `${expected[key]} series (branches) in the chart of ${key}`);
+    await waitAttr(page, selector, 'data-points', (v) => Number(v[0]) > 0, `points in the chart of ${key}`);
+  }
+  // The legend rows (label, marker colour) of a chart, without the x series.
+  const legend = (selector) => page.$eval(selector, (box) => [...box.querySelectorAll('.u-legend .u-series')].slice(1)
+    .map((row) => [row.querySelector('.u-label').textContent, getComputedStyle(row.querySelector('.u-marker')).borderColor]));
+  const loss = new Map(await legend('[data-testid=chart][data-quantity=loss]'));
+  for (const key of keys) {
+    for (const [label, color] of await legend(`[data-testid=eval-chart][data-metric="${key}"]`)) {
+      assert.ok(loss.has(label), `series "${label}" of ${key} is not a series of the loss chart (${[...loss.keys()].join(', ')})`);
+      assert.equal(color, loss.get(label), `series "${label}" has another colour in ${key} than in the loss chart`);
+    }
+  }
+}
 
 // The damage done to a copy of the run, and what a notice must mention for each.
 const UNKNOWN_EVENT_TYPE = 'test.unknown_kind';

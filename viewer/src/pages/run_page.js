@@ -7,6 +7,7 @@ import { h } from '../ui/dom.js';
 import { createRunHeader } from '../panels/run_header.js';
 import { RUN_VIEWS, DEFAULT_VIEW } from './run_views.js';
 import { updateParams } from '../route.js';
+import { createSeriesColors } from '../panels/series_colors.js';
 
 export function mountRunPage(container, { runId, params, storeFor, indexStore }) {
   const store = storeFor(runId);
@@ -17,6 +18,7 @@ export function mountRunPage(container, { runId, params, storeFor, indexStore })
     storeFor,
     getParams: () => current,
     setParams: (changes, opts) => updateParams(changes, opts),
+    seriesColor: createSeriesColors(), // one colour per series label across the page's charts
   };
   const header = createRunHeader(ctx);
   const viewsEl = h('div', { class: 'views' });

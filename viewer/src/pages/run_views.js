@@ -2,6 +2,7 @@
 // entry here (and its panel files).
 
 import { createCharts } from '../panels/charts.js';
+import { createEvalCurves } from '../panels/eval_curves.js';
 import { createEvalMetrics } from '../panels/eval_metrics.js';
 import { createEventsLog } from '../panels/events_log.js';
 import { createTree } from '../panels/tree.js';
@@ -11,7 +12,7 @@ import { createExplorerView } from '../panels/explorer_view.js';
 import { createCompare } from '../panels/compare.js';
 
 export const RUN_VIEWS = [
-  { id: 'overview', label: 'Overview', panels: (ctx) => [createCharts(ctx), createEvalMetrics(ctx)] },
+  { id: 'overview', label: 'Overview', panels: (ctx) => [createCharts(ctx), createEvalCurves(ctx), createEvalMetrics(ctx)] },
   { id: 'events', label: 'Events', panels: (ctx) => [createEventsLog(ctx)] },
   { id: 'tree', label: 'Checkpoint tree', layout: 'split', panels: (ctx) => [createTree(ctx), createNodePanel(ctx, { compact: true })] },
   { id: 'node', label: 'Node & evaluation', panels: (ctx) => [createNodePanel(ctx), createEvalPanels(ctx)] },

@@ -1,19 +1,19 @@
-// Loss curves with uPlot: one chart per quantity (total loss and each task's loss), one series per
-// train segment, so branches overlay; other runs of the root can be overlaid too. Polls update the
-// charts with setData (no rebuild) unless the set of series changed, e.g. a new branch started.
+// Loss curves: one chart per quantity (total loss and each task's loss), one series per branch
+// (train_series.js), so branches overlay; other runs of the root can be overlaid too. Polls
+// update the charts in place unless the set of series changed, e.g. a new branch started.
 
-import uPlot from 'uplot';
-import { h, clear } from '../ui/dom.js';
-import { trainSeries, alignSeries } from './train_series.js';
+import { h } from '../ui/dom.js';
+import { notice } from '../ui/notice.js';
+import { trainSeriesOf, chartSeries } from './train_series.js';
+import { createLineChart } from './line_chart.js';
+import { createSeriesColors } from './series_colors.js';
 import { createOverlayPicker } from './overlay_picker.js';
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 const CHART_HEIGHT = 220;
-// x ticks at whole steps only (1, 2, 5, 10, ... up to 10^9).
-const STEP_INCREMENTS = Array.from({ length: 28 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 
 export function createCharts(ctx) {
   const { store } = ctx;
+  const colorFor = ctx.seriesColor || createSeriesColors();
   const logBox = h('input', { type: 'checkbox', onchange: () => ctx.setParams({ log: logBox.checked ? '1' : null }) });
   const picker = createOverlayPicker(ctx, (ids) => ctx.setParams({ runs: ids.join(',') || null }));
   const grid = h('div', { class: 'chart-grid' });
@@ -24,18 +24,12 @@ export function createCharts(ctx) {
       h('span', { class: 'muted small' }, 'drag to zoom · double-click to reset')),
     empty, grid);
 
-  const charts = new Map(); // quantity -> {box, plot, labels, zoomed}
-  const colors = new Map();
+  const charts = new Map(); // quantity -> line chart
   let logScale = false;
   let overlayIds = [];
   let overlayUnsubs = [];
-  const resize = new ResizeObserver(() => { for (const c of charts.values()) c.plot?.setSize(size(c.box)); });
+  const resize = new ResizeObserver(() => { for (const c of charts.values()) c.resize(); });
   resize.observe(grid);
-
-  function colorFor(label) {
-    if (!colors.has(label)) colors.set(label, PALETTE[colors.size % PALETTE.length]);
-    return colors.get(label);
-  }
 
   function sources() {
     const list = [{ prefix: '', store }];
@@ -44,55 +38,24 @@ export function createCharts(ctx) {
   }
 
   function update() {
-    const bySource = sources().map(({ prefix, store: s }) => ({ prefix, series: trainSeries(s.events) }));
+    const bySource = sources().map(({ prefix, store: s }) => ({ prefix, series: trainSeriesOf(s.events) }));
+    bySource[0].series.problems.forEach((p) => notice(p));
     const quantities = [...new Set(bySource.flatMap((b) => b.series.quantities))];
-    const hasData = bySource.some((b) => b.series.segments.length);
-    empty.hidden = hasData;
+    empty.hidden = bySource.some((b) => b.series.segments.some((s) => s.steps.length));
     for (const q of quantities) {
-      const list = [];
-      for (const { prefix, series } of bySource)
-        for (const seg of series.segments)
-          if (seg.values[q]) list.push({ label: prefix + seg.name, steps: seg.steps, values: seg.values[q] });
-      if (!list.length) continue;
-      drawChart(q, list);
+      const list = bySource.flatMap(({ prefix, series }) => chartSeries(series.segments, q, { prefix }));
+      if (list.length) chartFor(q).draw(list, { logScale, colorFor });
     }
-    for (const [q, c] of charts) if (!quantities.includes(q)) { c.plot?.destroy(); c.box.remove(); charts.delete(q); }
+    for (const [q, c] of charts) if (!quantities.includes(q)) { c.destroy(); charts.delete(q); }
   }
 
-  function drawChart(q, list) {
-    let c = charts.get(q);
-    if (!c) {
-      const box = h('div', { class: 'chart', dataset: { testid: 'chart', quantity: q } });
-      grid.append(h('div', { class: 'chart-card' }, h('div', { class: 'chart-title' }, q === 'loss' ? 'loss (weighted total)' : `loss: ${q}`), box));
-      c = { box, plot: null, key: '', zoomed: false };
-      box.addEventListener('dblclick', () => { c.zoomed = false; });
+  function chartFor(q) {
+    if (!charts.has(q)) {
+      const c = createLineChart({ title: q === 'loss' ? 'loss (weighted total)' : `loss: ${q}`, dataset: { testid: 'chart', quantity: q }, height: CHART_HEIGHT });
+      grid.append(c.card);
       charts.set(q, c);
     }
-    const { data, points } = alignSeries(list, { logScale });
-    const key = JSON.stringify([list.map((s) => s.label), logScale]);
-    c.box.dataset.points = String(points);
-    if (c.plot && c.key === key) {
-      c.plot.setData(data, !c.zoomed);
-      return;
-    }
-    c.plot?.destroy();
-    clear(c.box);
-    c.key = key;
-    c.zoomed = false;
-    const opts = {
-      ...size(c.box),
-      scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
-      series: [{ label: 'step' }, ...list.map((s) => ({ label: s.label, stroke: colorFor(s.label), width: 1.5, spanGaps: true, points: { show: false } }))],
-      // Steps are integers: with a handful of points uPlot would otherwise tick at 2.5, 7.5, ...
-      axes: [{ label: 'step', labelSize: 18, size: 36, incrs: STEP_INCREMENTS }, { size: 56 }],
-      cursor: { drag: { x: true, y: false } },
-      hooks: { setSelect: [(u) => { if (u.select.width > 0) c.zoomed = true; }] },
-    };
-    c.plot = new uPlot(opts, data, c.box);
-  }
-
-  function size(box) {
-    return { width: Math.max(280, box.clientWidth || 400), height: CHART_HEIGHT };
+    return charts.get(q);
   }
 
   function setParams(params) {
@@ -114,6 +77,6 @@ export function createCharts(ctx) {
     el,
     update: (change) => { if (!change || change.events || change.first) update(); },
     setParams,
-    destroy: () => { resize.disconnect(); overlayUnsubs.forEach((u) => u()); for (const c of charts.values()) c.plot?.destroy(); },
+    destroy: () => { resize.disconnect(); overlayUnsubs.forEach((u) => u()); for (const c of charts.values()) c.destroy(); },
   };
 }

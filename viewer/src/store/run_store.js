@@ -16,7 +16,7 @@ const TERMINAL = new Set(['completed', 'cancelled', 'failed']);
 // Event types of run format 1 (docs/run-format.md); others (a newer acc) are kept in the
 // events log and announced once per type.
 const KNOWN_EVENT_TYPES = new Set(['run.created', 'run.started', 'phase.started', 'train.metrics', 'train.progress',
-  'eval.metrics', 'checkpoint.saved', 'artifact.created', 'log', 'heartbeat', 'run.completed', 'run.cancelled',
+  'train.eval', 'eval.metrics', 'checkpoint.saved', 'artifact.created', 'log', 'heartbeat', 'run.completed', 'run.cancelled',
   'run.failed', 'run.resumed', '(malformed)']);
 
 // Files every page needs; other mirrored files (projections, grids) load on demand.
