@@ -146,6 +146,7 @@ export async function makeConcurrentCopy(runDir, parent, { runningAtStep = null 
   const rest = [];
   for (const e of events) {
     if (e.type === 'checkpoint.saved') from = e.payload.tag;
+    if (e.type === 'train.eval') continue; // the fixture's own; replaced by made-up ones below
     if (e.type !== 'train.metrics' && e.type !== 'train.progress') { rest.push(e); continue; }
     if (!train.has(from)) { train.set(from, []); rest.push({ placeholder: true }); }
     const list = train.get(from);
