@@ -111,3 +111,13 @@ TEST(EventLog, AWriterCutsAKilledWritersPartialLineAndContinuesItsSeq) {
   EXPECT_EQ(events[1]["type"], "b");
   EXPECT_EQ(events[1]["seq"], 2);
 }
+
+// Events are serialised on the writer thread, where a throw would end the process.
+TEST(EventLog, InvalidUtf8IsReplacedNotFatal) {
+  acc::test::TempDir dir;
+  const auto path = dir / "events.jsonl";
+  { acc::EventLog log(path, 0); log.emit("log", {{"message", std::string("bad \xff byte")}}); }
+  const auto events = acc::read_events(path);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0]["payload"]["message"].get<std::string>().find("bad "), std::string::npos);
+}

@@ -310,6 +310,7 @@ TEST(Plan, MakeJ2GivesTheTreeOfASequentialRun) {
 
   const auto summary = acc::read_json_file(p_run / "summary.json");
   EXPECT_EQ(summary["status"], "completed");
+  EXPECT_EQ(summary["reason"], "");
   std::set<std::string> tags;
   for (const auto& c : summary["checkpoints"]) tags.insert(c["tag"].get<std::string>());
   EXPECT_EQ(tags.size(), s_nodes.size());
@@ -321,6 +322,15 @@ TEST(Plan, MakeJ2GivesTheTreeOfASequentialRun) {
   // make again: nothing to do.
   const auto again = acc::test::run_shell("/usr/bin/make -f " + (dir / "sweep.mk").string() + " -j2");
   EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(acc::read_events(p_run / "events.jsonl").size(), events.size());
+  // acc itself: a completed segment is a no-op, and a changed recipe cannot join the run.
+  const std::string join = "run " + recipe + " --runs " + (dir / "par").string() + " --run-id p --segment lr_0.001";
+  const auto done = run_acc(join);
+  EXPECT_EQ(done.exit_code, 0) << done.output;
+  EXPECT_NE(done.output.find("already completed"), std::string::npos) << done.output;
+  const auto changed = run_acc(join + " --set steps=9");
+  EXPECT_EQ(changed.exit_code, 2) << changed.output;
+  EXPECT_NE(changed.output.find("is not the one run p was started with"), std::string::npos) << changed.output;
   EXPECT_EQ(acc::read_events(p_run / "events.jsonl").size(), events.size());
 }
 

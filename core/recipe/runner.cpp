@@ -222,6 +222,20 @@ nlohmann::json recipe_identity(const Recipe& recipe) {
   return j;
 }
 
+// The recipe a segment joining run `info` runs: the run's own (stored) recipe, which the
+// one given must equal (same ops after --set), or it would not be part of the same run.
+Recipe recipe_to_join(const RunInfo& info, const Recipe& given, const std::string& where) {
+  if (info.summary.value("segments", nlohmann::json::object()).empty())
+    throw Error(where + ": run " + info.id + " in " + info.dir.parent_path().string() +
+                " was not made by acc plan (its summary has no segments); plan a new run with another --run-id");
+  Recipe stored = stored_recipe(info);
+  if (recipe_identity(stored) != recipe_identity(given))
+    throw Error(where + ": recipe " + given.path + " (with its --set values) is not the one run " + info.id +
+                " was started with (" + (info.dir / run_format::kRecipeCopyFile).string() +
+                "); run the Makefile's own command, or plan a new run with acc plan");
+  return stored;
+}
+
 }  // namespace
 
 RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
@@ -270,17 +284,9 @@ RunResult run_segment(const Recipe& given, const std::string& segment_name, cons
   const std::string runs_root = options.runs_root.empty() ? default_runs_root() : options.runs_root;
   const fs::path dir = fs::path(runs_root) / options.run_id;
   std::error_code ec;
-  const bool exists = fs::exists(dir / run_format::kConfigFile, ec);
-
-  // A run already made keeps its recipe: the one given must be the same (same ops after
-  // --set), or this segment would not be part of the run the others are.
   std::optional<RunInfo> info;
-  if (exists) info = read_run(runs_root, options.run_id);
-  const Recipe recipe = info ? stored_recipe(*info) : given;
-  if (info && recipe_identity(recipe) != recipe_identity(given))
-    throw Error("--segment " + segment_name + ": recipe " + given.path + " (with its --set values) is not the one run " +
-                options.run_id + " was started with (" + (dir / run_format::kRecipeCopyFile).string() +
-                "); run the Makefile's own command, or plan a new run with acc plan");
+  if (fs::exists(dir / run_format::kConfigFile, ec)) info = read_run(runs_root, options.run_id);
+  const Recipe recipe = info ? recipe_to_join(*info, given, "--segment " + segment_name) : given;
   const Plan plan = plan_recipe(recipe, info ? info->config.value("data_root", options.data_root) : options.data_root);
   const std::vector<Segment> segments = split_segments(recipe);
   const Segment& segment = find_segment(segments, segment_name);
@@ -305,8 +311,9 @@ RunResult run_segment(const Recipe& given, const std::string& segment_name, cons
     throw Error("--segment " + segment.name + ": another process is running this segment of run " + options.run_id +
                 "; wait for it (or stop it) before starting it again");
   RunResult result{run->id(), run->path().string(), "", ""};
-  const std::string status = run->summary().segments.value(segment.name, nlohmann::json::object()).value("status", "");
-  if (status == run_format::kStatusCompleted) {
+  // Read under the segment lock: a process that just finished it has recorded so by now.
+  const auto summary = RunSummary::from_json(read_json_file(run->path() / run_format::kSummaryFile));
+  if (summary.segments.value(segment.name, nlohmann::json::object()).value("status", "") == run_format::kStatusCompleted) {
     write_file_atomic(stamp, utc_timestamp() + "\n");  // make may have lost it; the work is on disk
     result.status = run_format::kStatusCompleted;
     result.reason = "segment " + segment.name + " had already completed; nothing to do";

@@ -46,7 +46,8 @@ bool read_at(int fd, std::string& buf, int64_t offset) {
 }
 
 struct Tail {
-  int64_t end = 0;  // offset just past the last '\n' (where a clean file ends)
+  bool read = false;  // false: the file could not be read (then nothing is cut)
+  int64_t end = 0;    // offset just past the last '\n' (where a clean file ends)
   std::string last_line;
 };
 
@@ -59,13 +60,13 @@ Tail read_tail(int fd, int64_t size) {
     if (!read_at(fd, buf, start)) return {};
     const auto last_nl = buf.rfind('\n');
     if (last_nl == std::string::npos) {
-      if (start == 0) return {};  // no complete line at all
+      if (start == 0) return {true, 0, ""};  // no complete line at all
       continue;
     }
     const auto prev_nl = last_nl == 0 ? std::string::npos : buf.rfind('\n', last_nl - 1);
     if (prev_nl == std::string::npos && start > 0) continue;  // the line may begin further back
     const size_t begin = prev_nl == std::string::npos ? 0 : prev_nl + 1;
-    return {start + static_cast<int64_t>(last_nl) + 1, buf.substr(begin, last_nl - begin)};
+    return {true, start + static_cast<int64_t>(last_nl) + 1, buf.substr(begin, last_nl - begin)};
   }
 }
 
@@ -96,6 +97,10 @@ void EventLog::sync_with_file_locked() {
   if (::fstat(fd_, &st) != 0) return;
   if (st.st_size == known_size_) return;  // nobody else wrote since our last write
   const Tail tail = read_tail(fd_, st.st_size);
+  if (!tail.read) {
+    known_size_ = -1;  // try again at the next write; seq continues from what we knew
+    return;
+  }
   // A writer killed mid-line leaves a partial last line; cut it so appends start clean.
   // Safe under the lock: live writers only ever leave whole lines behind.
   if (tail.end < st.st_size && ::ftruncate(fd_, static_cast<off_t>(tail.end)) != 0) return;
@@ -103,10 +108,11 @@ void EventLog::sync_with_file_locked() {
   if (!tail.last_line.empty()) {
     try {
       seq = nlohmann::json::parse(tail.last_line).value("seq", int64_t{0});
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {
       // A damaged last line: fall back to the last readable event.
       const auto events = read_events(path_);
-      seq = events.empty() ? 0 : events.back().value("seq", int64_t{0});
+      for (auto it = events.rbegin(); it != events.rend() && seq == 0; ++it)
+        if (it->is_object() && it->contains("seq") && (*it)["seq"].is_number_integer()) seq = (*it)["seq"];
     }
   }
   last_seq_ = seq;
@@ -128,7 +134,10 @@ bool EventLog::write_pending() {
   std::vector<size_t> line_ends;
   int64_t seq = last_seq_;
   for (const auto& e : batch) {
-    text += nlohmann::json({{"seq", ++seq}, {"time", e.time}, {"type", e.type}, {"payload", e.payload}}).dump();
+    // Serialised on the writer thread, so it must not throw: invalid UTF-8 (a path, say)
+    // becomes U+FFFD rather than ending the process.
+    text += nlohmann::json({{"seq", ++seq}, {"time", e.time}, {"type", e.type}, {"payload", e.payload}})
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text += '\n';
     line_ends.push_back(text.size());
   }

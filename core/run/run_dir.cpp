@@ -224,13 +224,11 @@ void RunDir::begin_segment(const std::string& name, const std::vector<std::strin
   update_summary([&](RunSummary& summary) {
     if (summary.segments.empty())
       for (const auto& n : all) summary.segments[n] = {{"status", kSegmentPending}};
-    bool others_running = false;
-    for (const auto& [n, segment] : summary.segments.items())
-      others_running = others_running || (n != name && segment.value("status", "") == run_format::kStatusRunning);
-    // A CANCEL left by an earlier attempt is done with once nothing runs; while another
-    // segment still runs, the cancel is in progress and this segment obeys it too.
+    // A CANCEL the run has obeyed (it ended) is done with: this is a new attempt. One
+    // requested while the run is still live (segments running, or pending in a queue) stays,
+    // and this segment obeys it too.
     std::error_code ec;
-    if (!others_running) fs::remove(path_ / run_format::kCancelFile, ec);
+    if (is_terminal(summary.status)) fs::remove(path_ / run_format::kCancelFile, ec);
 
     nlohmann::json& segment = summary.segments[name];
     resumed = segment.value("status", kSegmentPending) != kSegmentPending;
@@ -312,7 +310,7 @@ void RunDir::finish_segment(const std::string& status, const std::string& reason
     // This segment's end decides the run's: the run ends here, with its wall-clock time.
     summary.duration_seconds = seconds_since_utc(summary.started);
     summary.ended = utc_timestamp();
-    summary.reason = planned_run_reason(summary.segments, summary.status);
+    summary.reason = summary.status == run_format::kStatusCompleted ? "" : planned_run_reason(summary.segments, summary.status);
     if (summary.status == run_format::kStatusCompleted && !summary.current_phase.empty()) {
       summary.phases_completed.push_back(summary.current_phase);
       summary.current_phase.clear();
