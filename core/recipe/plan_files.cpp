@@ -86,7 +86,7 @@ std::string plan_makefile(const std::vector<Segment>& segments, const Recipe& re
   mk << "\n"
      << "ACC := " << make_value(shell_word(p.acc)) << "\n"
      << "RECIPE := " << make_value(shell_word(p.recipe)) << "\n"
-     << "SET := " << make_value(set_words(p.sets)) << "\n"
+     << "SET :=" << (p.sets.empty() ? "" : " " + make_value(set_words(p.sets))) << "\n"
      << "RUNS := " << p.runs_root << "\n"
      << "RUN_ID := " << p.run_id << "\n"
      << "THREADS := " << p.threads << "\n"
