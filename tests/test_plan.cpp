@@ -160,6 +160,45 @@ ops:
   EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 0) << error;
 }
 
+// `compare` (an op reading other nodes) waits for the segments making them; comparing every
+// node is a barrier both ways, and what follows it may not need the branch state.
+TEST(Segments, CompareWaitsForTheNodesItReads) {
+  const char* recipe_text = R"(name: cmp
+ops:
+  - {op: create_model, model: linear_ae}
+  - {op: save_checkpoint, tag: root}
+  - {op: fork, from: root, tag: a}
+  - {op: fork, from: root, tag: b}
+  - {op: compare, nodes: [root, a]}
+  - {op: fork, from: root, tag: c}
+  - {op: log, message: done}
+  - {op: compare}
+  - {op: log, message: compared}
+  - {op: fork, from: a, tag: d}
+)";
+  const auto segments = acc::split_segments(acc::parse_recipe(recipe_text, "cmp.yaml"));
+  std::vector<std::string> names;
+  for (const auto& seg : segments) names.push_back(seg.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"root", "a", "b", "compare", "c", "compare-2", "d"}));
+  auto s = by_name(segments);
+  EXPECT_EQ(s["compare"]->depends, (std::vector<std::string>{"root", "a"}));
+  EXPECT_EQ(s["compare-2"]->depends, (std::vector<std::string>{"root", "a", "b", "compare", "c"}));
+  EXPECT_EQ(s["compare-2"]->begin, 6u);  // the log before it travels with it
+  EXPECT_EQ(s["d"]->depends, (std::vector<std::string>{"root", "compare-2", "a"}));
+
+  const char* stateful_after = R"(name: cmp2
+ops:
+  - {op: create_model, model: linear_ae}
+  - {op: save_checkpoint, tag: root}
+  - {op: fork, from: root, tag: a}
+  - {op: compare}
+  - {op: save_checkpoint, tag: after}
+)";
+  const std::string error = acc::test::error_of([&] { acc::split_segments(acc::parse_recipe(stateful_after, "c2.yaml")); });
+  EXPECT_NE(error.find("c2.yaml:7: save_checkpoint"), std::string::npos) << error;
+  EXPECT_NE(error.find("start it with a fork"), std::string::npos) << error;
+}
+
 TEST(Segments, NamesAreSafeAndUnique) {
   const char* recipe_text = R"(name: names
 ops:

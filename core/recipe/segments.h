@@ -1,13 +1,16 @@
 // Segments: a recipe cut into pieces that separate processes can run (acc plan, make -j).
 //
-// A new segment starts at every `fork` op and at every `create_model` op after the first
-// (the first builds the trunk's model); the run of `phase`, `log`, `set_seed` and
-// `load_dataset` ops just before that op moves with it. The first segment, the trunk,
-// creates the run directory. Every other segment needs the trunk and, for a fork, the
-// segment that created the node it forks. A fork restores its parent's state bitwise
-// (weights, optimiser, RNG), so a fork segment run alone computes exactly what a
+// A new segment starts at every `fork` op, at every `create_model` op after the first (the
+// first builds the trunk's model) and at every `compare` op; the run of `phase`, `log`,
+// `set_seed` and `load_dataset` ops just before that op moves with it. The first segment,
+// the trunk, creates the run directory. Every other segment needs the trunk and, for a
+// fork, the segment that created the node it forks. A fork restores its parent's state
+// bitwise (weights, optimiser, RNG), so a fork segment run alone computes exactly what a
 // sequential run does; a later create_model's weights would depend on the RNG left by the
-// ops before it, so its segment must begin with `set_seed`.
+// ops before it, so its segment must begin with `set_seed`. A compare reads other nodes:
+// it waits for the segments that make them (all earlier ones when it names none, and then
+// every later segment waits for it), and only ops that need no model state may follow it
+// in its segment.
 #pragma once
 
 #include <cstddef>
