@@ -1,4 +1,5 @@
-// `acc run RECIPE`: plan (validate) the recipe, then run it into runs/<run_id>/.
+// `acc run RECIPE`: plan (validate) the recipe, then run it into runs/<run_id>/ — all of
+// it, or one segment of it (--segment, what acc plan's Makefile calls).
 #include <iostream>
 #include <map>
 #include <memory>
@@ -24,6 +25,7 @@ struct RunCommandOptions {
   std::string run_id;
   bool dry_run = false;
   std::string resume;
+  std::string segment;
   bool quiet = false;
   RuntimeOptions runtime;
 };
@@ -32,6 +34,9 @@ int run_run(const RunCommandOptions& o) {
   if (!o.resume.empty() && !o.recipe.empty())
     throw Error("--resume RUN_ID continues a run with its own stored recipe; do not also give a recipe");
   if (o.resume.empty() && o.recipe.empty()) throw Error("give a recipe (path or name), or --resume RUN_ID");
+  if (!o.segment.empty() && (!o.resume.empty() || o.dry_run))
+    throw Error("--segment runs one segment of a planned run; it does not combine with --resume or --dry-run "
+                "(re-run the Makefile to continue, acc plan to see the segments)");
   std::map<std::string, std::string> overrides;
   for (const auto& s : o.sets) {
     auto [name, value] = parse_set_override(s);
@@ -59,13 +64,15 @@ int run_run(const RunCommandOptions& o) {
   options.invocation = {{"recipe", o.recipe}, {"set", o.sets}, {"threads", o.runtime.threads},
                         {"device", o.runtime.device}};
 
-  const RunResult result = o.resume.empty()
-                               ? run_recipe(load_recipe(resolve_recipe(o.recipe, recipe_dirs(o.recipe_dirs)), overrides), options)
-                               : resume_run(o.resume, options);
+  if (!o.segment.empty()) options.invocation["segment"] = o.segment;
+  auto recipe = [&] { return load_recipe(resolve_recipe(o.recipe, recipe_dirs(o.recipe_dirs)), overrides); };
+  const RunResult result = !o.resume.empty()   ? resume_run(o.resume, options)
+                           : !o.segment.empty() ? run_segment(recipe(), o.segment, options)
+                                                : run_recipe(recipe(), options);
   if (o.quiet) {
     std::cout << result.dir << "\n";
   } else {
-    std::cout << "run " << result.status << ": " << result.dir << "\n";
+    std::cout << (o.segment.empty() ? "run " : "segment " + o.segment + " ") << result.status << ": " << result.dir << "\n";
     if (!result.reason.empty()) std::cout << "  " << result.reason << "\n";
     std::cout << "  look at it: " << viewer_url_for_run(result.dir) << "\n";
   }
@@ -84,6 +91,9 @@ Command setup_run(CLI::App& app) {
   cmd->add_option("--runs", opts->runs_root, "runs root directory (default: $ACC_RUNS or ./runs)");
   cmd->add_option("--run-id", opts->run_id, "name of the run directory (default: <recipe>-<time>-<hex>)");
   cmd->add_flag("--dry-run", opts->dry_run, "validate the whole recipe and print the plan; write nothing");
+  cmd->add_option("--segment", opts->segment,
+                  "run only this segment of the recipe in run --run-id (the first creates the run, the others join "
+                  "it; a completed one is skipped): how the Makefile of `acc plan` runs branches in parallel");
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress output; print only the run directory");
   add_runtime_options(*cmd, opts->runtime);
   return {cmd, [opts] { return run_run(*opts); }};

@@ -15,6 +15,7 @@ struct Command {
 };
 
 Command setup_run(CLI::App& app);
+Command setup_plan(CLI::App& app);
 Command setup_recipes(CLI::App& app);
 Command setup_fork(CLI::App& app);
 Command setup_eval(CLI::App& app);

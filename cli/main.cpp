@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
 
   std::vector<acc::cli::Command> commands = {
       acc::cli::setup_run(app),
+      acc::cli::setup_plan(app),
       acc::cli::setup_recipes(app),
       acc::cli::setup_fork(app),
       acc::cli::setup_eval(app),

@@ -37,6 +37,7 @@ std::string read_text(const fs::path& path) {
 }
 
 std::string source_dir() { return ACC_SOURCE_DIR; }
+std::string acc_binary() { return ACC_BINARY; }
 
 bool mnist_available() {
   const char* env = std::getenv("ACC_DATA");
@@ -44,8 +45,10 @@ bool mnist_available() {
   return fs::exists(root / "mnist" / "train-images-idx3-ubyte.gz");
 }
 
-CommandResult run_acc(const std::string& args) {
-  const std::string cmd = std::string(ACC_BINARY) + " " + args + " 2>&1";
+CommandResult run_acc(const std::string& args) { return run_shell(std::string(ACC_BINARY) + " " + args); }
+
+CommandResult run_shell(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   CommandResult result;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return result;

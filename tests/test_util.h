@@ -29,6 +29,9 @@ struct CommandResult {
 };
 // Runs `ACC_BINARY args` through the shell with ACC_DATA pointing at the repo's data.
 CommandResult run_acc(const std::string& args);
+// Runs a shell command (e.g. make), capturing stdout and stderr together.
+CommandResult run_shell(const std::string& command);
+std::string acc_binary();
 
 std::string source_dir();
 

@@ -11,9 +11,11 @@
 #include "error.h"
 #include "recipe/node_state.h"
 #include "recipe/ops.h"
+#include "recipe/segments.h"
 #include "run/run_dir.h"
 #include "run/run_format.h"
 #include "run/run_index.h"
+#include "util/file_lock.h"
 #include "util/json_io.h"
 #include "version.h"
 
@@ -125,14 +127,15 @@ RecipeContext make_context(RunDir& run, const Plan& plan, const RunOptions& opti
   return ctx;
 }
 
-// Executes ops[start..] and ends the run in its terminal state.
-RunResult execute_from(const Recipe& recipe, RecipeContext& ctx, size_t start) {
+// Executes ops[start, end) and ends the run (or this process's segment of it) in its
+// terminal state.
+RunResult execute_from(const Recipe& recipe, RecipeContext& ctx, size_t start, size_t end) {
   RunDir& run = *ctx.run;
   CancelWatcher watcher(run.path() / run_format::kCancelFile, ctx.cancel);
   ctx.cancel = &watcher.flag;
   RunResult result{run.id(), run.path().string(), "", ""};
   try {
-    for (size_t i = start; i < recipe.ops.size(); ++i) {
+    for (size_t i = start; i < end; ++i) {
       const RecipeOp& op = recipe.ops[i];
       const nlohmann::json fields = resolve_op_fields(op);
       nlohmann::json entry = fields;
@@ -172,6 +175,67 @@ RunResult execute_from(const Recipe& recipe, RecipeContext& ctx, size_t start) {
   return result;
 }
 
+// Where to continue ops [begin, end) of a run made earlier: after the node made by the
+// latest of them (restored into ctx: everything up to it is on disk exactly), or at
+// `begin` with the run's seed when none of them made a node yet.
+size_t continue_after_latest_node(const Recipe& recipe, RecipeContext& ctx, size_t begin, size_t end,
+                                  const RunOptions& options) {
+  std::optional<NodeMeta> latest;
+  for (const auto& node : ctx.store->list()) {
+    if (node.op_index < static_cast<int64_t>(begin) || node.op_index >= static_cast<int64_t>(end)) continue;
+    if (!latest || node.op_index > latest->op_index) latest = node;
+  }
+  if (!latest) {
+    torch::manual_seed(static_cast<uint64_t>(recipe.seed));
+    ctx.lineage = lineage_before(recipe, begin);
+    return begin;
+  }
+  restore_node_state(ctx.state, *latest, ctx.store->state_path(latest->id), ctx.datasets);
+  ctx.current_node = latest->id;
+  ctx.current_tag = latest->tag;
+  ctx.lineage = latest->lineage;
+  ctx.run->events().emit("log", {{"message", "resuming after op " + std::to_string(latest->op_index) + " from node " +
+                                                 latest->tag}});
+  if (options.listener)
+    options.listener->on_log("resuming from node " + latest->tag + " (op " + std::to_string(latest->op_index + 1) +
+                             " of " + std::to_string(recipe.ops.size()) + " done)");
+  return static_cast<size_t>(latest->op_index) + 1;
+}
+
+// The recipe a run started with: its stored text re-parsed with its resolved vars (not the
+// file on disk now: continuing a run must continue the same run).
+Recipe stored_recipe(const RunInfo& info) {
+  std::map<std::string, std::string> vars;
+  // Held in a variable: items() of a temporary would dangle inside the loop.
+  const nlohmann::json stored_vars = info.config["recipe"].value("vars", nlohmann::json::object());
+  for (const auto& [name, value] : stored_vars.items()) vars[name] = value.dump();
+  std::ifstream in(info.dir / run_format::kRecipeCopyFile);
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_recipe(text.str(), info.config["recipe"].value("path", "recipe.yaml"), vars);
+}
+
+// The recipe as config.json records it, without where it was read from.
+nlohmann::json recipe_identity(const Recipe& recipe) {
+  nlohmann::json j = recipe.to_json();
+  j.erase("path");
+  return j;
+}
+
+// The recipe a segment joining run `info` runs: the run's own (stored) recipe, which the
+// one given must equal (same ops after --set), or it would not be part of the same run.
+Recipe recipe_to_join(const RunInfo& info, const Recipe& given, const std::string& where) {
+  if (info.summary.value("segments", nlohmann::json::object()).empty())
+    throw Error(where + ": run " + info.id + " in " + info.dir.parent_path().string() +
+                " was not made by acc plan (its summary has no segments); plan a new run with another --run-id");
+  Recipe stored = stored_recipe(info);
+  if (recipe_identity(stored) != recipe_identity(given))
+    throw Error(where + ": recipe " + given.path + " (with its --set values) is not the one run " + info.id +
+                " was started with (" + (info.dir / run_format::kRecipeCopyFile).string() +
+                "); run the Makefile's own command, or plan a new run with acc plan");
+  return stored;
+}
+
 }  // namespace
 
 RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
@@ -187,7 +251,7 @@ RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
   ctx.cancel = options.cancel;
   torch::manual_seed(static_cast<uint64_t>(recipe.seed));
   run->mark_started();
-  return execute_from(recipe, ctx, 0);
+  return execute_from(recipe, ctx, 0, recipe.ops.size());
 }
 
 RunResult resume_run(const std::string& run_id, const RunOptions& options) {
@@ -195,16 +259,10 @@ RunResult resume_run(const std::string& run_id, const RunOptions& options) {
   const RunInfo info = read_run(runs_root, run_id);
   if (info.status() == run_format::kStatusCompleted)
     throw Error("run " + run_id + " already completed; nothing to resume");
-  // The recipe as it was when the run started (its text and resolved vars), not the file
-  // on disk now: a resumed run must be the same run.
-  std::map<std::string, std::string> vars;
-  const nlohmann::json stored_vars = info.config["recipe"].value("vars", nlohmann::json::object());
-  for (const auto& [name, value] : stored_vars.items())
-    vars[name] = value.dump();
-  std::ifstream in(info.dir / run_format::kRecipeCopyFile);
-  std::stringstream text;
-  text << in.rdbuf();
-  const Recipe recipe = parse_recipe(text.str(), info.config["recipe"].value("path", "recipe.yaml"), vars);
+  if (!info.summary.value("segments", nlohmann::json::object()).empty())
+    throw Error("run " + run_id + " was made by acc plan; continue it by running its Makefile again (make -f FILE), "
+                "which re-runs only the segments without a stamp");
+  const Recipe recipe = stored_recipe(info);
   const Plan plan = plan_recipe(recipe, info.config.value("data_root", options.data_root));
 
   std::error_code ec;
@@ -214,26 +272,64 @@ RunResult resume_run(const std::string& run_id, const RunOptions& options) {
   RecipeContext ctx = make_context(*run, plan, options);
   ctx.cancel = options.cancel;
 
-  // Continue from the node made by the latest op: everything up to it is on disk exactly.
-  size_t start = 0;
-  std::optional<NodeMeta> latest;
-  for (const auto& node : ctx.store->list())
-    if (node.op_index >= 0 && (!latest || node.op_index > latest->op_index)) latest = node;
-  if (latest) {
-    restore_node_state(ctx.state, *latest, ctx.store->state_path(latest->id), ctx.datasets);
-    ctx.current_node = latest->id;
-    ctx.current_tag = latest->tag;
-    ctx.lineage = latest->lineage;
-    start = static_cast<size_t>(latest->op_index) + 1;
-    run->events().emit("log", {{"message", "resuming after op " + std::to_string(latest->op_index) + " from node " +
-                                               latest->tag}});
-    if (options.listener) options.listener->on_log("resuming from node " + latest->tag + " (op " +
-                                                   std::to_string(latest->op_index + 1) + " of " +
-                                                   std::to_string(recipe.ops.size()) + " done)");
+  const size_t start = continue_after_latest_node(recipe, ctx, 0, recipe.ops.size(), options);
+  return execute_from(recipe, ctx, start, recipe.ops.size());
+}
+
+RunResult run_segment(const Recipe& given, const std::string& segment_name, const RunOptions& options) {
+  if (options.run_id.empty())
+    throw Error("--segment " + segment_name + ": give --run-id (the RUN_ID of the Makefile acc plan wrote), so "
+                "every segment joins the same run");
+  check_run_id(options.run_id);
+  const std::string runs_root = options.runs_root.empty() ? default_runs_root() : options.runs_root;
+  const fs::path dir = fs::path(runs_root) / options.run_id;
+  std::error_code ec;
+  std::optional<RunInfo> info;
+  if (fs::exists(dir / run_format::kConfigFile, ec)) info = read_run(runs_root, options.run_id);
+  const Recipe recipe = info ? recipe_to_join(*info, given, "--segment " + segment_name) : given;
+  const Plan plan = plan_recipe(recipe, info ? info->config.value("data_root", options.data_root) : options.data_root);
+  const std::vector<Segment> segments = split_segments(recipe);
+  const Segment& segment = find_segment(segments, segment_name);
+  if (!info && segment.begin != 0)
+    throw Error("--segment " + segment_name + ": run " + options.run_id + " does not exist in " + runs_root +
+                " yet; run its first segment '" + segments.front().name + "' first (make does this)");
+  std::vector<std::string> names;
+  for (const auto& s : segments) names.push_back(s.name);
+
+  std::unique_ptr<RunDir> run;
+  if (info) {
+    run = RunDir::join(dir);
   } else {
-    torch::manual_seed(static_cast<uint64_t>(recipe.seed));
+    run = RunDir::create(runs_root, options.run_id, run_config(recipe, plan, options));
+    write_file_atomic(run->path() / run_format::kRecipeCopyFile, recipe.text);
   }
-  return execute_from(recipe, ctx, start);
+  const fs::path plan_dir = run->path() / run_format::kPlanDir;
+  fs::create_directories(plan_dir);
+  const fs::path stamp = plan_dir / (segment.name + ".done");
+  FileLock lock(plan_dir / (segment.name + ".lock"), std::try_to_lock);
+  if (!lock.held())
+    throw Error("--segment " + segment.name + ": another process is running this segment of run " + options.run_id +
+                "; wait for it (or stop it) before starting it again");
+  RunResult result{run->id(), run->path().string(), "", ""};
+  // Read under the segment lock: a process that just finished it has recorded so by now.
+  const auto summary = RunSummary::from_json(read_json_file(run->path() / run_format::kSummaryFile));
+  if (summary.segments.value(segment.name, nlohmann::json::object()).value("status", "") == run_format::kStatusCompleted) {
+    write_file_atomic(stamp, utc_timestamp() + "\n");  // make may have lost it; the work is on disk
+    result.status = run_format::kStatusCompleted;
+    result.reason = "segment " + segment.name + " had already completed; nothing to do";
+    return result;
+  }
+  if (options.listener) options.listener->on_run_created(run->id(), run->path().string());
+
+  RecipeContext ctx = make_context(*run, plan, options);
+  ctx.cancel = options.cancel;
+  // A failed or cancelled earlier attempt continues after its last node, as --resume does.
+  const size_t start = continue_after_latest_node(recipe, ctx, segment.begin, segment.end, options);
+  if (!info) run->mark_started();
+  run->begin_segment(segment.name, names);
+  result = execute_from(recipe, ctx, start, segment.end);
+  if (result.status == run_format::kStatusCompleted) write_file_atomic(stamp, utc_timestamp() + "\n");
+  return result;
 }
 
 }  // namespace acc

@@ -44,6 +44,15 @@ RunResult run_recipe(const Recipe& recipe, const RunOptions& options);
 // the node created by the latest op, and executes the ops after it.
 RunResult resume_run(const std::string& run_id, const RunOptions& options);
 
+// Runs one segment (segments.h) of a planned run, one of several processes writing it
+// (`acc run --segment`, the targets of acc plan's Makefile). The first segment creates the
+// run (options.run_id is required); the others join it, run on its stored recipe (the one
+// given must match) and restore their starting state from the checkpoint on disk. Node
+// lineage and op_index are exactly a sequential run's. On success it writes the stamp
+// <run>/.plan/<segment>.done. A completed segment is a no-op; a failed or cancelled one
+// continues after its last node. Failures mark the segment (and so the run) failed.
+RunResult run_segment(const Recipe& recipe, const std::string& segment, const RunOptions& options);
+
 // Fixed test-split indices for visualisation grids: round-robin over classes when the
 // dataset has labels (the first example of each class, then the second, ...), else evenly
 // spaced. Independent of the seed, so every run and branch shows the same images.

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "run/run_format.h"
+#include "util/file_lock.h"
 #include "util/json_io.h"
 #include "web/web_mirror.h"
 
@@ -19,6 +20,37 @@ namespace fs = std::filesystem;
 namespace {
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+bool is_terminal(const std::string& status) {
+  return status == run_format::kStatusCompleted || status == run_format::kStatusCancelled ||
+         status == run_format::kStatusFailed;
+}
+}  // namespace
+
+std::string planned_run_status(const nlohmann::json& segments) {
+  auto any = [&](std::string_view status) {
+    for (const auto& [name, segment] : segments.items())
+      if (segment.value("status", kSegmentPending) == status) return true;
+    return false;
+  };
+  // Terminal only once no process writes the run any more, so a terminal status (and its
+  // run.* event) is the end of the log, as for a run made by one process.
+  if (any(run_format::kStatusRunning)) return std::string(run_format::kStatusRunning);
+  if (any(run_format::kStatusFailed)) return std::string(run_format::kStatusFailed);
+  if (any(run_format::kStatusCancelled)) return std::string(run_format::kStatusCancelled);
+  if (any(kSegmentPending)) return std::string(run_format::kStatusRunning);  // make starts it next
+  return std::string(run_format::kStatusCompleted);
+}
+
+namespace {
+// "segment a: <reason>" for the segments that ended in `status` (failed or cancelled).
+std::string planned_run_reason(const nlohmann::json& segments, const std::string& status) {
+  std::string out;
+  for (const auto& [name, segment] : segments.items())
+    if (segment.value("status", "") == status)
+      out += (out.empty() ? "" : "; ") + ("segment " + name + ": " + segment.value("reason", status));
+  return out;
 }
 }  // namespace
 
@@ -50,7 +82,7 @@ void check_run_id(const std::string& id) {
 }
 
 nlohmann::json RunSummary::to_json() const {
-  return {{"format_version", run_format::kRunFormatVersion},
+  nlohmann::json j = {{"format_version", run_format::kRunFormatVersion},
           {"status", status},
           {"reason", reason},
           {"created", created},
@@ -62,6 +94,8 @@ nlohmann::json RunSummary::to_json() const {
           {"checkpoints", checkpoints},
           {"current_node", current_node},
           {"final_metrics", final_metrics}};
+  if (!segments.empty()) j["segments"] = segments;
+  return j;
 }
 
 RunSummary RunSummary::from_json(const nlohmann::json& j) {
@@ -77,6 +111,7 @@ RunSummary RunSummary::from_json(const nlohmann::json& j) {
   s.checkpoints = j.value("checkpoints", std::vector<nlohmann::json>{});
   s.current_node = j.value("current_node", nlohmann::json());
   s.final_metrics = j.value("final_metrics", nlohmann::json::object());
+  s.segments = j.value("segments", nlohmann::json::object());
   return s;
 }
 
@@ -104,9 +139,10 @@ std::unique_ptr<RunDir> RunDir::create(const fs::path& runs_root, const std::str
   full["format_version"] = run_format::kRunFormatVersion;
   full["run_id"] = run_id;
   write_json_atomic(dir / run_format::kConfigFile, full);
-  run->summary_.status = run_format::kStatusCreated;
-  run->summary_.created = utc_timestamp();
-  run->write_summary();
+  run->update_summary([](RunSummary& summary) {
+    summary.status = run_format::kStatusCreated;
+    summary.created = utc_timestamp();
+  });
   run->open_events();
   run->events_->emit("run.created", {{"run_id", run_id},
                                      {"format_version", run_format::kRunFormatVersion},
@@ -115,17 +151,25 @@ std::unique_ptr<RunDir> RunDir::create(const fs::path& runs_root, const std::str
 }
 
 std::unique_ptr<RunDir> RunDir::reopen(const fs::path& dir) {
+  auto run = join(dir);
+  std::string previous;
+  run->update_summary([&](RunSummary& summary) {
+    // Time already spent is kept: the clock restarts where the previous attempt stopped.
+    run->start_clock_ = now_seconds() - summary.duration_seconds;
+    previous = summary.status;
+    summary.status = run_format::kStatusRunning;
+    summary.reason.clear();
+    summary.ended.clear();
+  });
+  run->events_->emit("run.resumed", {{"run_id", run->id_}, {"previous_status", previous}});
+  return run;
+}
+
+std::unique_ptr<RunDir> RunDir::join(const fs::path& dir) {
   std::unique_ptr<RunDir> run(new RunDir(dir, dir.filename().string()));
   run->summary_ = RunSummary::from_json(read_json_file(dir / run_format::kSummaryFile));
+  run->start_clock_ = now_seconds();
   run->open_events();
-  // Time already spent is kept: the clock restarts where the previous attempt stopped.
-  run->start_clock_ = now_seconds() - run->summary_.duration_seconds;
-  const std::string previous = run->summary_.status;
-  run->summary_.status = run_format::kStatusRunning;
-  run->summary_.reason.clear();
-  run->summary_.ended.clear();
-  run->write_summary();
-  run->events_->emit("run.resumed", {{"run_id", run->id_}, {"previous_status", previous}});
   return run;
 }
 
@@ -139,65 +183,150 @@ void RunDir::open_events() {
 
 fs::path RunDir::checkpoints_dir() const { return path_ / run_format::kCheckpointsDir; }
 
-void RunDir::write_summary() {
-  if (!summary_.status.empty() && summary_.status == run_format::kStatusRunning)
-    summary_.duration_seconds = now_seconds() - start_clock_;
-  write_json_atomic(path_ / run_format::kSummaryFile, summary_.to_json());
+RunSummary RunDir::load_summary() const {
+  try {
+    return RunSummary::from_json(read_json_file(path_ / run_format::kSummaryFile));
+  } catch (const Error&) {
+    return summary_;  // not written yet (create), or damaged: ours is the best there is
+  }
+}
+
+void RunDir::store_summary(RunSummary summary) {
+  if (summary.status == run_format::kStatusRunning) {
+    // One writer measures its own time (a resumed run adds the earlier attempts'); several
+    // writers share the wall-clock time since the run started.
+    summary.duration_seconds = segment_.empty() ? now_seconds() - start_clock_ : seconds_since_utc(summary.started);
+  }
+  write_json_atomic(path_ / run_format::kSummaryFile, summary.to_json());
+  summary_ = std::move(summary);
+}
+
+void RunDir::update_summary(const std::function<void(RunSummary&)>& change) {
+  FileLock lock(path_ / run_format::kSummaryLockFile);
+  RunSummary summary = load_summary();
+  change(summary);
+  store_summary(std::move(summary));
 }
 
 void RunDir::mark_started() {
   start_clock_ = now_seconds();
-  summary_.status = run_format::kStatusRunning;
-  summary_.started = utc_timestamp();
-  write_summary();
+  update_summary([](RunSummary& summary) {
+    summary.status = run_format::kStatusRunning;
+    summary.started = utc_timestamp();
+  });
   events_->emit("run.started", {{"run_id", id_}});
 }
 
+void RunDir::begin_segment(const std::string& name, const std::vector<std::string>& all) {
+  segment_ = name;
+  start_clock_ = now_seconds();
+  bool resumed = false;
+  update_summary([&](RunSummary& summary) {
+    if (summary.segments.empty())
+      for (const auto& n : all) summary.segments[n] = {{"status", kSegmentPending}};
+    // A CANCEL the run has obeyed (it ended) is done with: this is a new attempt. One
+    // requested while the run is still live (segments running, or pending in a queue) stays,
+    // and this segment obeys it too.
+    std::error_code ec;
+    if (is_terminal(summary.status)) fs::remove(path_ / run_format::kCancelFile, ec);
+
+    nlohmann::json& segment = summary.segments[name];
+    resumed = segment.value("status", kSegmentPending) != kSegmentPending;
+    segment_earlier_seconds_ = segment.value("duration_seconds", 0.0);
+    segment = {{"status", run_format::kStatusRunning}, {"reason", ""}, {"started", utc_timestamp()},
+               {"ended", ""}, {"duration_seconds", segment_earlier_seconds_}};
+    const std::string previous = summary.status;
+    summary.status = planned_run_status(summary.segments);
+    if (is_terminal(previous) && summary.status == run_format::kStatusRunning) {
+      summary.reason.clear();
+      summary.ended.clear();
+      events_->emit("run.resumed", {{"run_id", id_}, {"previous_status", previous}});
+    }
+  });
+  nlohmann::json payload = {{"segment", name}};
+  if (resumed) payload["resumed"] = true;
+  events_->emit("segment.started", payload);
+}
+
 void RunDir::begin_phase(const std::string& name) {
-  if (!summary_.current_phase.empty()) summary_.phases_completed.push_back(summary_.current_phase);
-  summary_.current_phase = name;
-  events_->emit("phase.started", {{"phase", name}, {"index", summary_.phases_completed.size()}});
-  write_summary();
+  update_summary([&](RunSummary& summary) {
+    if (!summary.current_phase.empty()) summary.phases_completed.push_back(summary.current_phase);
+    summary.current_phase = name;
+    events_->emit("phase.started", {{"phase", name}, {"index", summary.phases_completed.size()}});
+  });
 }
 
 void RunDir::record_checkpoint(const nlohmann::json& node) {
-  summary_.checkpoints.push_back(node);
-  summary_.current_node = {{"id", node["id"]}, {"tag", node["tag"]}};
-  write_summary();
+  update_summary([&](RunSummary& summary) {
+    summary.checkpoints.push_back(node);
+    summary.current_node = {{"id", node["id"]}, {"tag", node["tag"]}};
+  });
 }
 
 void RunDir::set_current_node(const std::string& id, const std::string& tag) {
-  summary_.current_node = {{"id", id}, {"tag", tag}};
-  write_summary();
+  update_summary([&](RunSummary& summary) { summary.current_node = {{"id", id}, {"tag", tag}}; });
 }
 
 void RunDir::record_metrics(const std::string& node_tag, const nlohmann::json& metrics) {
-  summary_.final_metrics[node_tag] = metrics;
-  write_summary();
+  update_summary([&](RunSummary& summary) { summary.final_metrics[node_tag] = metrics; });
 }
 
-void RunDir::finish(const std::string& status, const std::string& event, const std::string& reason) {
-  summary_.duration_seconds = now_seconds() - start_clock_;
-  if (status == run_format::kStatusCompleted && !summary_.current_phase.empty()) {
-    summary_.phases_completed.push_back(summary_.current_phase);
-    summary_.current_phase.clear();
+void RunDir::finish(const std::string& status, const std::string& reason) {
+  if (!segment_.empty()) return finish_segment(status, reason);
+  FileLock lock(path_ / run_format::kSummaryLockFile);
+  RunSummary summary = load_summary();
+  summary.duration_seconds = now_seconds() - start_clock_;
+  if (status == run_format::kStatusCompleted && !summary.current_phase.empty()) {
+    summary.phases_completed.push_back(summary.current_phase);
+    summary.current_phase.clear();
   }
-  summary_.status = status;
-  summary_.reason = reason;
-  summary_.ended = utc_timestamp();
-  nlohmann::json payload = {{"run_id", id_}, {"duration_seconds", summary_.duration_seconds}};
+  summary.status = status;
+  summary.reason = reason;
+  summary.ended = utc_timestamp();
+  nlohmann::json payload = {{"run_id", id_}, {"duration_seconds", summary.duration_seconds}};
   if (!reason.empty()) payload["reason"] = reason;
-  events_->emit(event, payload);
+  events_->emit("run." + status, payload);
   events_->close();
   // The summary is written after the final event is on disk: a reader that sees a
   // terminal status in summary.json finds the matching event in events.jsonl.
-  write_json_atomic(path_ / run_format::kSummaryFile, summary_.to_json());
+  store_summary(std::move(summary));
   refresh_viewer_mirror(path_, /*index_refresh_seconds=*/0);
 }
 
-void RunDir::finish_completed() { finish(std::string(run_format::kStatusCompleted), "run.completed", ""); }
-void RunDir::finish_cancelled(const std::string& reason) { finish(std::string(run_format::kStatusCancelled), "run.cancelled", reason); }
-void RunDir::finish_failed(const std::string& reason) { finish(std::string(run_format::kStatusFailed), "run.failed", reason); }
+void RunDir::finish_segment(const std::string& status, const std::string& reason) {
+  FileLock lock(path_ / run_format::kSummaryLockFile);
+  RunSummary summary = load_summary();
+  const double seconds = segment_earlier_seconds_ + now_seconds() - start_clock_;
+  const std::string started = summary.segments.value(segment_, nlohmann::json::object()).value("started", "");
+  summary.segments[segment_] = {{"status", status}, {"reason", reason}, {"started", started},
+                                {"ended", utc_timestamp()}, {"duration_seconds", seconds}};
+  nlohmann::json payload = {{"segment", segment_}, {"status", status}, {"duration_seconds", seconds}};
+  if (!reason.empty()) payload["reason"] = reason;
+  events_->emit("segment.ended", payload);
+
+  const std::string previous = summary.status;
+  summary.status = planned_run_status(summary.segments);
+  if (summary.status != previous && is_terminal(summary.status)) {
+    // This segment's end decides the run's: the run ends here, with its wall-clock time.
+    summary.duration_seconds = seconds_since_utc(summary.started);
+    summary.ended = utc_timestamp();
+    summary.reason = summary.status == run_format::kStatusCompleted ? "" : planned_run_reason(summary.segments, summary.status);
+    if (summary.status == run_format::kStatusCompleted && !summary.current_phase.empty()) {
+      summary.phases_completed.push_back(summary.current_phase);
+      summary.current_phase.clear();
+    }
+    nlohmann::json run_payload = {{"run_id", id_}, {"duration_seconds", summary.duration_seconds}};
+    if (!summary.reason.empty()) run_payload["reason"] = summary.reason;
+    events_->emit("run." + summary.status, run_payload);
+  }
+  events_->close();  // as in finish(): events on disk before the summary says so
+  store_summary(std::move(summary));
+  refresh_viewer_mirror(path_, /*index_refresh_seconds=*/0);
+}
+
+void RunDir::finish_completed() { finish(std::string(run_format::kStatusCompleted), ""); }
+void RunDir::finish_cancelled(const std::string& reason) { finish(std::string(run_format::kStatusCancelled), reason); }
+void RunDir::finish_failed(const std::string& reason) { finish(std::string(run_format::kStatusFailed), reason); }
 
 }  // namespace acc
 

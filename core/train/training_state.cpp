@@ -11,6 +11,11 @@ namespace acc {
 void TrainingState::set_model(ModelPtr model) {
   TORCH_CHECK(model != nullptr, "set_model: null model");
   gating_.reset();
+  // A new model starts a branch of its own: step 0 and a fresh state's learning rate,
+  // whatever an earlier model left, so a recipe's second create_model gives the same node
+  // whether the ops before it ran in this process or not (acc plan runs it in its own).
+  step_ = 0;
+  lr_ = TrainingState().lr();
   model_ = std::move(model);
   model_->to(device_);
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),

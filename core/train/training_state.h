@@ -33,7 +33,8 @@ class TrainingState {
  public:
   explicit TrainingState(torch::Device device = torch::kCPU) : device_(device) {}
 
-  // Moves the model to the device and gives it a fresh Adam (lr from set_lr).
+  // Moves the model to the device and gives it a fresh Adam; step and lr restart at a
+  // fresh state's (0, 1e-3), whatever an earlier model left.
   void set_model(ModelPtr model);
   // Checks compatibility (acc::Error on mismatch or a duplicate task name), binds probe
   // heads on the device and gives them an Adam.

@@ -73,4 +73,16 @@ std::string utc_timestamp(std::chrono::system_clock::time_point now) {
   return out;
 }
 
+double seconds_since_utc(const std::string& timestamp) {
+  std::tm tm{};
+  int ms = 0;
+  if (std::sscanf(timestamp.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &ms) < 6)
+    return 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const auto then = std::chrono::system_clock::from_time_t(::timegm(&tm)) + std::chrono::milliseconds(ms);
+  return std::chrono::duration<double>(std::chrono::system_clock::now() - then).count();
+}
+
 }  // namespace acc

@@ -21,5 +21,7 @@ nlohmann::json read_json_file(const std::filesystem::path& path);
 // UTC time as ISO 8601 with milliseconds: "2026-11-22T05:18:38.123Z"; now, or `when`.
 std::string utc_timestamp();
 std::string utc_timestamp(std::chrono::system_clock::time_point when);
+// Seconds from a utc_timestamp() string to now; 0 for an empty or unreadable one.
+double seconds_since_utc(const std::string& timestamp);
 
 }  // namespace acc
