@@ -2,6 +2,8 @@
 // execute (the real run). Ops stay small; shared work lives in RecipeContext.
 #include "recipe/ops.h"
 
+#include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "data/registry.h"
@@ -402,9 +404,16 @@ std::vector<OpDef> build_table() {
                  [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
                    std::vector<std::string> addresses;
                    for (const auto& tag : string_list(f["nodes"], op, "nodes")) addresses.push_back(ctx.run->id() + "/" + tag);
-                   if (addresses.empty())
-                     for (const auto& node : ctx.store->list())
+                   if (addresses.empty()) {
+                     // Recipe order, not creation order: the branches of a planned run (acc plan,
+                     // make -j) finish in any order, and the comparison must not depend on it.
+                     auto nodes = ctx.store->list();
+                     auto order = [](const NodeMeta& n) { return n.op_index < 0 ? std::numeric_limits<int64_t>::max() : n.op_index; };
+                     std::stable_sort(nodes.begin(), nodes.end(),
+                                      [&](const NodeMeta& a, const NodeMeta& b) { return order(a) < order(b); });
+                     for (const auto& node : nodes)
                        if (!node.metrics.empty()) addresses.push_back(ctx.run->id() + "/" + node.tag);
+                   }
                    if (addresses.size() < 2)
                      throw Error(op.where() + ": fewer than two evaluated nodes to compare; add evaluate ops right after "
                                               "save_checkpoint ops");
