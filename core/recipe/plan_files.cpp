@@ -50,8 +50,14 @@ std::vector<std::string> describe_segments(const std::vector<Segment>& segments,
   std::vector<std::string> lines;
   for (const auto& s : segments) {
     std::ostringstream os;
+    // min/max, not first/last: an op from a YAML alias (*train) carries its anchor's line.
+    int first = recipe.ops[s.begin].line, last = first;
+    for (size_t i = s.begin; i < s.end; ++i) {
+      first = std::min(first, recipe.ops[i].line);
+      last = std::max(last, recipe.ops[i].line);
+    }
     os << s.name << std::string(width - s.name.size() + 2, ' ') << "ops " << s.begin + 1 << "-" << s.end
-       << " (recipe lines " << recipe.ops[s.begin].line << "-" << recipe.ops[s.end - 1].line << ")";
+       << " (recipe lines " << first << "-" << last << ")";
     if (s.depends.empty()) {
       os << ", creates the run";
     } else {
