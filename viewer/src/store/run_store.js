@@ -17,7 +17,7 @@ const TERMINAL = new Set(['completed', 'cancelled', 'failed']);
 // events log and announced once per type.
 const KNOWN_EVENT_TYPES = new Set(['run.created', 'run.started', 'phase.started', 'train.metrics', 'train.progress',
   'train.eval', 'eval.metrics', 'checkpoint.saved', 'artifact.created', 'log', 'heartbeat', 'run.completed', 'run.cancelled',
-  'run.failed', 'run.resumed', '(malformed)']);
+  'run.failed', 'run.resumed', 'segment.started', 'segment.ended', '(malformed)']);
 
 // Files every page needs; other mirrored files (projections, grids) load on demand.
 const EAGER = (rel) => rel === 'summary.json' || rel === 'config.json' || /^checkpoints\/[^/]+\/meta\.json$/.test(rel);
