@@ -404,5 +404,18 @@ TEST(DebugRun, PausedSteppedAndResumedThroughTheRunDirectory) {
   EXPECT_EQ(captures, (std::vector<int64_t>{4, 5, 6}));
 }
 
+TEST(DebugRun, AnUnknownDebugLayerIsRefusedBeforeAnythingIsWritten) {
+  TempDir dir;
+  test::write_text(dir / "d.yaml", kDebugRecipe);
+  RunOptions options;
+  options.runs_root = dir.path().string();
+  options.run_id = "bad";
+  options.debug = DebugOptions{-1, {"decoder"}};
+  const std::string e = error_of([&] { run_recipe(load_recipe((dir / "d.yaml").string()), options); });
+  EXPECT_NE(e.find("--debug-layer 'decoder' is not an activation point"), std::string::npos) << e;
+  EXPECT_NE(e.find("valid layers: encoder"), std::string::npos) << e;
+  EXPECT_FALSE(std::filesystem::exists(dir / "bad"));
+}
+
 }  // namespace
 }  // namespace acc

@@ -257,10 +257,31 @@ Recipe recipe_to_join(const RunInfo& info, const Recipe& given, const std::strin
   return stored;
 }
 
+// --debug-layer names a layer of a model the recipe builds; checked before anything is
+// written (the debugger checks again against the model each train op actually uses).
+void check_debug_layers(const Plan& plan, const RunOptions& options) {
+  if (!options.debug) return;
+  std::vector<ModelPtr> models = {plan.model};
+  for (const auto& [tag, node] : plan.nodes) models.push_back(node.model);
+  for (const auto& layer : options.debug->layers) {
+    bool found = false;
+    std::string valid;
+    for (const auto& m : models) {
+      if (!m) continue;
+      found = found || m->taps().has(layer);
+      if (valid.empty()) valid = m->taps().point_names();
+    }
+    if (!found)
+      throw Error("--debug-layer '" + layer + "' is not an activation point of the recipe's model; valid layers: " +
+                  (valid.empty() ? "(the recipe builds no model)" : valid));
+  }
+}
+
 }  // namespace
 
 RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
   Plan plan = plan_recipe(recipe, options.data_root);  // throws before anything is written
+  check_debug_layers(plan, options);
 
   const std::string runs_root = options.runs_root.empty() ? default_runs_root() : options.runs_root;
   const std::string run_id = options.run_id.empty() ? make_run_id(recipe.name) : options.run_id;
