@@ -161,7 +161,11 @@ bool EventLog::write_pending() {
   return whole > 0;
 }
 
-void EventLog::flush() { write_pending(); }
+// Also runs after_write (the viewer mirror) on the calling thread, so events a reader must
+// see at once — the debugger's pause — reach the viewer now, not at the next heartbeat.
+void EventLog::flush() {
+  if (write_pending() && after_write_) after_write_();
+}
 
 void EventLog::background_loop() {
   using clock = std::chrono::steady_clock;
