@@ -54,6 +54,7 @@ export function createForceView({ store }) {
     const rect = force.tile && force.sheet ? tileRect(feature, force) : null;
     if (!rect) { figure.append(h('div', { class: 'muted small' }, 'no tile for this feature')); return figure; }
     const scale = tileScale(force.tile, TILE_PX);
+    canvas.dataset.tile = `${rect.sx},${rect.sy},${rect.w},${rect.h}`; // the crop, for tests (a file:// canvas is unreadable)
     canvas.width = rect.w * scale;
     canvas.height = rect.h * scale;
     const path = capturePath(capture, force.images?.[what] || fileNames.forceImage(force.layer, what));
