@@ -9,7 +9,8 @@ import path from 'node:path';
 import { encodePng } from './png_writer.mjs';
 import { readEvents, rewriteMirror } from './fixture_runs.mjs';
 
-export const DEBUG_FIXTURE = { from: 'init', layer: 'encoder.conv1', features: 8, steps: [5, 6, 7], watched: [1, 4] };
+// `layer` has every file; `secondLayer` only a feature table (no force view: not a first layer).
+export const DEBUG_FIXTURE = { from: 'init', layer: 'encoder.conv1', secondLayer: 'encoder.conv2', features: 8, steps: [5, 6, 7], watched: [1, 4] };
 const STATUS = ['winner', 'dead', 'contender', 'contender', 'winner', 'contender', 'dead', 'contender'];
 const COLUMNS = ['win_rate', 'usage', 'grad_magnitude', 'gate', 'gated_grad_magnitude', 'activation_mean', 'dead', 'novelty', 'status'];
 
@@ -37,9 +38,10 @@ export async function addDebugFixture(runDir, spec = DEBUG_FIXTURE) {
       dead: STATUS[c] === 'dead', novelty: 1 - 0.1 * c, status: STATUS[c] }));
     const counts = Object.fromEntries(['dead', 'winner', 'contender'].map((s) => [s, STATUS.filter((x) => x === s).length]));
     const stat = (fn) => Object.fromEntries(COLUMNS.filter((k) => k !== 'status' && k !== 'dead').map((k) => [k, fn(rows.map((r) => r[k]))]));
-    writeJson(`${dir}/features.${spec.layer}.json`, { layer: spec.layer, step, from: spec.from, features: spec.features, gated: false, gate: null,
-      thresholds: { winner_win_rate: 2 / spec.features }, columns: COLUMNS, rows,
-      summary: { mean: stat((v) => v.reduce((a, b) => a + b, 0) / v.length), min: stat((v) => Math.min(...v)), max: stat((v) => Math.max(...v)), counts } }, `features.${spec.layer}`);
+    for (const layer of [spec.layer, spec.secondLayer])
+      writeJson(`${dir}/features.${layer}.json`, { layer, step, from: spec.from, features: spec.features, gated: false, gate: null,
+        thresholds: { winner_win_rate: 2 / spec.features }, columns: COLUMNS, rows,
+        summary: { mean: stat((v) => v.reduce((a, b) => a + b, 0) / v.length), min: stat((v) => Math.min(...v)), max: stat((v) => Math.max(...v)), counts } }, `features.${layer}`);
     // Sprite sheets: 4 x 2 tiles of 3 x 3 pixels; tile c is coloured by c so crops are checkable.
     const images = {};
     for (const what of ['weight', 'plain', 'gated', 'applied']) {
@@ -54,8 +56,14 @@ export async function addDebugFixture(runDir, spec = DEBUG_FIXTURE) {
       writeJson(`${dir}/cosine.${spec.layer}.${source}.json`, { layer: spec.layer, source, step, n: spec.features, matrix, stats: { mean: 0.1, std: 0.3, max: 0.9 },
         orders: { win_rate: [...rows].sort((a, b) => b.win_rate - a.win_rate).map((r) => r.feature), usage: [...rows].reverse().map((r) => r.feature) } }, `cosine.${spec.layer}.${source}`);
     }
-    const files = fs.readdirSync(path.join(runDir, dir)).sort();
-    emit('debug.capture', { step, from: spec.from, dir, files, layers: [spec.layer] });
+    // As acc writes it: run-relative file paths, one entry per layer naming its files.
+    const files = fs.readdirSync(path.join(runDir, dir)).sort().map((f) => `${dir}/${f}`);
+    const layers = [
+      { layer: spec.layer, features: `${dir}/features.${spec.layer}.json`, force: `${dir}/force.${spec.layer}.json`,
+        cosine_weights: `${dir}/cosine.${spec.layer}.weights.json`, cosine_gradients: `${dir}/cosine.${spec.layer}.gradients.json` },
+      { layer: spec.secondLayer, features: `${dir}/features.${spec.secondLayer}.json`, force_unavailable: 'not the first layer' },
+    ];
+    emit('debug.capture', { step, from: spec.from, dir, files, layers });
     emit('debug.state', { state: 'paused', step, from: spec.from, has_batch: true, reason: 'step' });
     captures.push({ step, dir });
   }

@@ -108,6 +108,15 @@ viewerTest('file://: feature table rows coloured by status, sortable, a click se
   await screenshot(page, 'debug-file-table');
 });
 
+viewerTest('file://: a second layer from the layer selector: its table, no force view, no cosine', async (page) => {
+  await page.goto(fixtureUrl());
+  await waitHook(page, '[data-testid=debug-layer-select]', 'layer selector (the capture has two layers)');
+  await page.selectOption('[data-testid=debug-layer-select]', fixture.secondLayer);
+  await waitText(page, page.locator('[data-testid=debug-feature-counts]'), new RegExp(fixture.secondLayer.replace('.', '\\.')), 'table of the second layer');
+  await waitText(page, page.locator('[data-testid=debug-force]'), /no force view for encoder\.conv2 at this step: not the first layer/, 'why there is no force view');
+  assert.equal(await page.locator('[data-testid=debug-cosine]').isVisible(), false, 'no cosine matrix for a layer without one');
+});
+
 viewerTest('file://: cosine heatmap hover, source and reorder; trajectories with a metric toggle', async (page) => {
   await page.goto(fixtureUrl());
   const canvas = await waitHook(page, '[data-testid=debug-cosine]', 'cosine heatmap');

@@ -41,22 +41,23 @@ async function build(slot, rootUrl) {
     run.disabled = true;
     return;
   }
-  for (const r of recipes) select.append(h('option', { value: r.name }, r.name));
+  for (const r of recipes) select.append(h('option', { value: r.name }, r.error ? `${r.name} (does not parse)` : r.name));
   const current = () => recipes.find((r) => r.name === select.value);
   function showVars() {
     const r = current();
-    setText(description, r?.description || '');
+    setText(description, r?.error ? `${r.path || r.name}: ${r.error}` : r?.description || '');
+    description.className = r?.error ? 'small control-error' : 'muted small';
+    run.disabled = !r || !!r.error;
     clear(vars);
     inputs = new Map();
     for (const [name, value] of Object.entries(r?.vars || {})) {
-      const input = h('input', { type: 'text', value: String(value), name, dataset: { testid: 'recipe-var', var: name } });
+      const input = h('input', { type: 'text', value: String(value), name, id: `recipe-var-${name}`, dataset: { testid: 'recipe-var', var: name } });
       inputs.set(name, input);
-      vars.append(h('label', { for: `var-${name}` }, name), Object.assign(input, { id: `var-${name}` }));
+      vars.append(h('label', { for: input.id }, name), input);
     }
   }
   select.addEventListener('change', showVars);
   showVars();
-  run.disabled = !recipes.length;
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -67,14 +68,18 @@ async function build(slot, rootUrl) {
     setText(status, 'starting…');
     try {
       const edited = Object.fromEntries([...inputs].map(([k, input]) => [k, input.value]));
-      const { run_id: runId } = await apiPost('runs', { recipe: r.name, vars: changedVars(r.vars || {}, edited) });
+      const { run_id: runId, log } = await apiPost('runs', { recipe: r.name, vars: changedVars(r.vars || {}, edited) });
       if (!runId) throw new Error('the server did not say which run it started');
-      setText(status, `started ${runId}; waiting for its first files…`);
+      clear(status);
+      // The run's own failures (missing data, ...) land in its log, not in this reply.
+      status.append(`started ${runId}; waiting for its first files…`, log ? h('span', {}, ' (', h('a', { href: log, target: '_blank' }, 'its output'), ')') : '');
       await waitForMirror(`${rootUrl}${encodeURIComponent(runId)}/web/manifest.js`);
       window.location.hash = runHash(runId, { view: 'overview' });
     } catch (err) {
+      const log = status.querySelector('a'); // the run's output, when it started but wrote no mirror
       status.className = 'small control-error';
-      setText(status, err.message);
+      clear(status);
+      status.append(err.message, log ? h('span', {}, ' — see ', log) : '');
       run.disabled = false;
     }
   });

@@ -36,6 +36,18 @@ test('debug events fold into the last state, captures in order (a recaptured ste
   assert.equal(log.state.state, 'stepping');
 });
 
+test('capture layers as acc writes them (entries with paths) or as bare names', () => {
+  const log = createDebugLog();
+  foldDebugEvents(log, [ev('debug.capture', { step: 3, from: 'init', dir: 'debug/init/step_3', files: [], layers: [
+    { layer: 'encoder.conv1', features: 'debug/init/step_3/features.encoder.conv1.json', force: 'debug/init/step_3/force.encoder.conv1.json' },
+    { layer: 'encoder.conv2', features: 'debug/init/step_3/features.encoder.conv2.json', force_unavailable: 'not a first layer' },
+    { features: 'no layer name: skipped' }, 'decoder'] })]);
+  const [c] = log.captures;
+  assert.deepEqual(c.layers, ['encoder.conv1', 'encoder.conv2', 'decoder']);
+  assert.equal(c.layerInfo['encoder.conv2'].force_unavailable, 'not a first layer');
+  assert.deepEqual(c.layerInfo.decoder, { layer: 'decoder' });
+});
+
 test('a run without debug events stays without a debug log', () => {
   const log = createDebugLog();
   foldDebugEvents(log, [ev('train.metrics', { step: 1 }), ev('run.completed', {})]);
@@ -52,6 +64,7 @@ test('capture files resolve under the capture directory, whether the event names
   assert.equal(captureHas(cap, fileNames.features('encoder')), true);
   assert.equal(captureHas(cap, fileNames.force('encoder')), false);
   assert.deepEqual(cosineSourcesOf(cap, 'encoder'), ['weights']);
+  assert.deepEqual(cap.layers, ['encoder']);
   assert.equal(runFileUrl('file:///r/run%201/', 'debug/a b/x.png'), 'file:///r/run%201/debug/a%20b/x.png');
 });
 
@@ -173,4 +186,19 @@ test('trajectory series: one line per watched feature for the chosen metric, unw
   assert.deepEqual(data[0], [1, 3, 5, 6, 7]);
   assert.equal(points, 6);
   assert.deepEqual(trajectorySeries(null, 'gate'), []);
+});
+
+test('controls: feature ids typed for watch, and the state a command reply reports', async () => {
+  const { parseFeatureIds, replyState } = await import('./debug_controls.js');
+  assert.deepEqual(parseFeatureIds('3,17, 42'), [3, 17, 42]);
+  assert.deepEqual(parseFeatureIds(' 5 '), [5]);
+  assert.equal(parseFeatureIds(''), null);
+  assert.equal(parseFeatureIds('3,x'), null);
+  assert.equal(parseFeatureIds('-1'), null);
+  assert.equal(parseFeatureIds('1.5'), null);
+  assert.equal(replyState({ paused: true, step: 6, stepping_left: 0 }), 'paused');
+  assert.equal(replyState({ paused: false, step: 6, stepping_left: 2 }), 'stepping');
+  assert.equal(replyState({ paused: false, step: 6 }), 'running');
+  assert.equal(replyState({ cancelling: true }), null, 'not a state object');
+  assert.equal(replyState(null), null);
 });

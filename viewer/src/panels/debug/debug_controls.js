@@ -13,6 +13,15 @@ export function parseFeatureIds(text) {
   return ids;
 }
 
+// The state in a command's reply (docs/debugger.md: `{paused, stepping_left, ...}`), so the
+// buttons follow the run at once instead of after the next poll (a second Step click while
+// the run is still stepping would only earn an error).
+export function replyState(result) {
+  if (!result || typeof result.paused !== 'boolean') return null;
+  if (result.stepping_left > 0) return 'stepping';
+  return result.paused ? 'paused' : 'running';
+}
+
 export function createDebugControls({ store }) {
   const error = h('span', { class: 'control-error small', dataset: { testid: 'debug-control-error' } });
   const stepCount = h('input', { type: 'number', min: '1', value: '1', class: 'step-count', dataset: { testid: 'debug-step-count' }, title: 'optimiser steps per click' });
@@ -36,6 +45,8 @@ export function createDebugControls({ store }) {
     h('div', { class: 'control-row' }, watchInput, watch, unwatch, trajectories),
     error);
   let state = 'running';
+  let version = -1; // of the debug log the state was read from
+  let replied = null; // {state, version}: the run's own reply, until a newer debug event arrives
   let busy = false;
 
   function sendWatch(cmd) {
@@ -49,7 +60,9 @@ export function createDebugControls({ store }) {
     setText(error, '');
     refresh();
     try {
-      await controlRun(store.runId, cmd, args);
+      const result = await controlRun(store.runId, cmd, args);
+      const now = replyState(result);
+      if (now) replied = { state: now, version };
       store.pollNow(); // the run's answer is in its events: show it without waiting for the timer
     } catch (e) {
       setText(error, `${cmd}: ${e.message}`);
@@ -60,16 +73,19 @@ export function createDebugControls({ store }) {
   }
 
   function refresh() {
-    pause.disabled = busy || state === 'paused';
-    resume.disabled = busy || state === 'running';
-    step.disabled = busy || state !== 'paused';
+    const current = replied && replied.version === version ? replied.state : state;
+    pause.disabled = busy || current === 'paused';
+    resume.disabled = busy || current === 'running';
+    step.disabled = busy || current !== 'paused';
     cancel.disabled = busy;
     for (const b of [watch, unwatch, trajectories]) b.disabled = busy;
   }
 
-  // `debugState`: running | paused | stepping (debug_state_bar.js's reading of the events).
-  function update(debugState) {
+  // `debugState`: running | paused | stepping, from the last debug.state event; `logVersion`:
+  // debug_events.js's version, so a reply older than the latest event no longer counts.
+  function update(debugState, logVersion) {
     state = debugState || 'running';
+    version = logVersion;
     refresh();
   }
 

@@ -43,11 +43,26 @@ function addCapture(log, p) {
     from: p.from ?? '',
     dir: String(p.dir || `debug/${p.from ?? ''}/step_${p.step}`).replace(/\/+$/, ''),
     files: Array.isArray(p.files) ? p.files : [],
-    layers: Array.isArray(p.layers) ? p.layers : [],
+    ...captureLayers(p.layers),
   };
   const i = log.captures.findIndex((c) => c.key === capture.key);
   if (i >= 0) log.captures.splice(i, 1);
   log.captures.push(capture);
+}
+
+// A capture's layers come as names or as entries {layer, features, force | force_unavailable,
+// cosine_weights, cosine_gradients} (acc writes the latter); both become `layers` (names) and
+// `layerInfo` (name -> entry, {} for a bare name).
+function captureLayers(list) {
+  const layers = [];
+  const layerInfo = {};
+  for (const item of Array.isArray(list) ? list : []) {
+    const entry = typeof item === 'string' ? { layer: item } : item && typeof item.layer === 'string' ? item : null;
+    if (!entry || entry.layer in layerInfo) continue;
+    layers.push(entry.layer);
+    layerInfo[entry.layer] = entry;
+  }
+  return { layers, layerInfo };
 }
 
 // Label of a capture in the selector and the captions.

@@ -67,7 +67,7 @@ export function createDebugSection(ctx) {
     const wanted = !!session && live;
     if (wanted && !controls) { controls = createDebugControls(ctx); controlsSlot.append(controls.el); }
     controlsSlot.hidden = !wanted;
-    controls?.update(log.state?.state);
+    controls?.update(log.state?.state, log.version);
   }
 
   function selectedCapture() {
@@ -112,6 +112,6 @@ export function createDebugSection(ctx) {
 
 // The layers a capture describes: the event's list, else those with a features file.
 function layersOf(capture) {
-  if (capture.layers.length) return capture.layers.map(String);
+  if (capture.layers.length) return capture.layers;
   return capture.files.map((f) => /(?:^|\/)features\.(.+)\.json$/.exec(f)?.[1]).filter(Boolean);
 }

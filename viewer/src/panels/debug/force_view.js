@@ -27,7 +27,8 @@ export function createForceView({ store }) {
     if (!captureHas(capture, name)) {
       shownKey = '';
       clear(tiles); setText(numbers, ''); setText(summary, '');
-      setText(note, `no force view for ${layer}: acc writes it for the model's first layer only`);
+      const why = capture.layerInfo[layer]?.force_unavailable || "acc writes it for the model's first layer only";
+      setText(note, `no force view for ${layer} at this step: ${why}`);
       return;
     }
     const rel = capturePath(capture, name);
