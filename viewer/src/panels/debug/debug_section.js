@@ -49,7 +49,9 @@ export function createDebugSection(ctx) {
   servedSession().then((s) => { session = s; render(); });
 
   function render() {
-    const live = store.liveness === 'live';
+    // A stale run (mirror silent for a minute) may still be a paused live one whose heartbeat
+    // lags: keep its controls, a dead run's command fails with the server's 409 inline.
+    const live = store.liveness === 'live' || store.liveness === 'stale';
     el.hidden = !(log.any || (session && live));
     if (el.hidden) return;
     renderControls(live);

@@ -13,7 +13,7 @@ export function createDebugStateBar() {
   // `log`: debug_events.js's fold; `liveness`: the run store's (live, completed, stale, ...).
   // Once the run has ended its last debug state no longer holds, so the badge says how it ended.
   function update(log, liveness) {
-    const live = liveness === 'live';
+    const live = liveness === 'live' || liveness === 'stale';
     const state = live ? log.state?.state || 'running' : `run ${liveness}`;
     setText(badge, state);
     badge.className = `badge debug-badge debug-${live ? state : 'ended'}`;
@@ -25,6 +25,7 @@ export function createDebugStateBar() {
     const parts = [];
     if (s?.from) parts.push(`from ${s.from}`);
     if (s?.reason) parts.push(s.reason);
+    if (liveness === 'stale') parts.push('no word from the run for over a minute');
     if (log.watch?.features?.length) parts.push(`watching ${log.watch.layer ?? ''} ${log.watch.features.join(', ')}`);
     parts.push(`${log.captures.length} capture${log.captures.length === 1 ? '' : 's'}`);
     setText(detail, parts.join(' · '));
