@@ -18,7 +18,8 @@ export async function checkServeSupport() {
     child.on('close', (code) => resolve({ code, out }));
   });
   const serve = await help(['serve', '--help']);
-  if (serve.code !== 0) throw new Error(`${ACC_BIN} has no \`acc serve\` (docs/debugger.md): build acc with the debugger, or set ACC_BIN`);
+  // An acc without `serve` prints its general help (exit 0), which has no --port.
+  if (serve.code !== 0 || !/--port/.test(serve.out)) throw new Error(`${ACC_BIN} has no \`acc serve\` (docs/debugger.md): build acc with the debugger, or set ACC_BIN`);
   const run = await help(['run', '--help']);
   if (!/--pause-at/.test(run.out)) throw new Error(`${ACC_BIN} run has no --pause-at (docs/debugger.md): build acc with the debugger, or set ACC_BIN`);
 }
