@@ -8,7 +8,8 @@ export function createDebugStateBar() {
   const badge = h('span', { class: 'badge', dataset: { testid: 'debug-state' } });
   const step = h('span', { class: 'debug-step', dataset: { testid: 'debug-step' } });
   const detail = h('span', { class: 'muted small' });
-  const el = h('div', { class: 'debug-state-bar' }, badge, h('span', {}, 'step ', step), detail);
+  const stepLabel = h('span', {}, 'step ');
+  const el = h('div', { class: 'debug-state-bar' }, badge, h('span', {}, stepLabel, step), detail);
 
   // `log`: debug_events.js's fold; `liveness`: the run store's (live, completed, stale, ...).
   // Once the run has ended its last debug state no longer holds, so the badge says how it ended.
@@ -19,6 +20,8 @@ export function createDebugStateBar() {
     badge.className = `badge debug-badge debug-${live ? state : 'ended'}`;
     badge.dataset.state = live ? state : 'ended';
     const s = log.state;
+    // After the run ended (or was resumed to its end) the debugger's step is no longer the run's.
+    setText(stepLabel, live ? 'step ' : 'last debugger step ');
     const n = s?.step ?? log.captures[log.captures.length - 1]?.step;
     setText(step, n ?? '–');
     step.dataset.step = n ?? '';
