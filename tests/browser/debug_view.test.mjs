@@ -2,7 +2,9 @@
 // - from file://, a finished fixture run with hand-made debugger files (debug_fixture.mjs): every
 //   part draws what the files hold, and the page is read-only (no controls);
 // - served by `acc serve`, a live run paused by --pause-at: Step three times (three different
-//   batches, the counter +3), the feature table fills, Resume lets the run complete.
+//   batches, the counter +3), the feature table fills, Resume lets the run complete;
+// - served, the runs list's "Run a recipe" form starts a run and opens its page, which grows
+//   live until the run completes.
 //
 // Run: node --test tests/browser/debug_view.test.mjs   (CTest: viewer_debug_browser, label browser)
 // How to add a check: add a viewerTest(...) below; it gets a fresh page whose console errors
@@ -40,7 +42,8 @@ after(async () => {
   if (session) await session.close();
 });
 
-function viewerTest(name, fn, { timeout = 60000 } = {}) {
+// `allowError(e)` accepts console errors the test's own situation causes.
+function viewerTest(name, fn, { timeout = 60000, allowError = () => false } = {}) {
   test(name, { timeout }, async () => {
     const page = await session.newPage(name);
     try {
@@ -48,7 +51,7 @@ function viewerTest(name, fn, { timeout = 60000 } = {}) {
     } finally {
       await page.close();
     }
-    const errors = session.errorsOf(name);
+    const errors = session.errorsOf(name).filter((e) => !allowError(e));
     assert.equal(errors.length, 0, `console/page errors on this page:\n${formatErrors(errors)}`);
   });
 }
@@ -177,3 +180,31 @@ viewerTest('served: pause at a step, Step three times, Resume to completion', as
     serve.stop();
   }
 }, { timeout: 240000 });
+
+viewerTest('served: "Run a recipe" starts a run with edited vars and opens its page', async (page) => {
+  await checkServeSupport();
+  const root = path.join(OUT, 'served-form');
+  const serve = await startServe(root);
+  try {
+    await page.goto(serve.url);
+    await waitHook(page, '[data-testid=recipe-form]', 'Run a recipe form (served runs list)');
+    await page.selectOption('[data-testid=recipe-select]', 'quickstart');
+    await page.fill('[data-testid=recipe-var][data-var=steps]', '30');
+    await page.fill('[data-testid=recipe-var][data-var=hidden]', '8');
+    await page.click('[data-testid=recipe-run]');
+    await page.waitForURL(/#\/run\/quickstart/, { timeout: 30000 });
+    const runId = decodeURIComponent(/#\/run\/([^?]+)/.exec(page.url())[1]);
+    await waitAttr(page, '.run-header .badge', 'class', (v) => /badge-completed/.test(v[0] || ''), 'the started run completes on its page', { timeout: 120000 });
+    const config = JSON.parse(fs.readFileSync(path.join(root, runId, 'config.json'), 'utf8'));
+    assert.match(JSON.stringify(config), /"steps":\s*"?30"?/, 'the run used the edited steps');
+    await waitAttr(page, '[data-testid=chart]', 'data-points', (v) => v.some((n) => Number(n) > 0), 'loss chart of the started run');
+    await screenshot(page, 'debug-served-run-form');
+  } finally {
+    serve.stop();
+  }
+}, {
+  timeout: 200000,
+  // An empty root has no index.js yet, and the form probes the new run's manifest until it
+  // exists: the browser logs each 404 as a console error.
+  allowError: (e) => /status of 404/.test(e.text) && /\/runs\/(index\.js|[^/]+\/web\/manifest\.js)\?/.test(e.url),
+});
