@@ -195,6 +195,37 @@ def row_overhead(acc, bench, work, repeats, steps):
     return row
 
 
+# ---------------------------------------------------------------- row 6: debugger cost
+def train_seconds(run_dir):
+    """From the train phase's start to run.completed, by the run's own events."""
+    ev = events(run_dir)
+    start = next(e for e in ev if e["type"] == "phase.started" and e["payload"].get("phase") == "train")
+    end = next(e for e in ev if e["type"] == "run.completed")
+    return event_time(end) - event_time(start)
+
+
+def row_debugger(acc, work, repeats, steps):
+    """Row 2's recipe with the step-wise debugger attached but not engaged (acc run's
+    default) against the same run with --no-debug: the cost of being pausable."""
+    recipe = os.path.join(work, "overhead.yaml")
+    with open(recipe, "w") as f:
+        f.write(overhead_recipe(steps))
+    a, b = [], []
+    for rep in range(repeats):
+        for flags, out in (([], a), (["--no-debug"], b)):
+            run_id = f"debugger_{rep}_{len(flags)}"
+            run([acc, "run", recipe, "--runs", os.path.join(work, "runs"), "--run-id", run_id,
+                 "--threads", "1", "-q"] + flags)
+            out.append(train_seconds(os.path.join(work, "runs", run_id)))
+            shutil.rmtree(os.path.join(work, "runs", run_id))
+    row = {"steps": steps, "attached_seconds": a, "detached_seconds": b,
+           "attached_median_seconds": med(a), "detached_median_seconds": med(b)}
+    row["overhead"] = row["attached_median_seconds"] / row["detached_median_seconds"] - 1
+    row["goal_met"] = row["overhead"] <= 0.01
+    print(f"  row 6: attached {med(a):.3f} s, --no-debug {med(b):.3f} s", file=sys.stderr)
+    return row
+
+
 # ---------------------------------------------------------------- row 3: fork cost
 def disk_bytes(root):
     """Bytes allocated under root, each inode counted once (hard links are free)."""
@@ -458,6 +489,11 @@ def table(res):
         w(f"{'2':<4} {'linear_ae ' + str(o['steps']) + ' steps, s (vs bare)':<34} "
           f"{o['acc_median_seconds']:>14.3f} {o['bare_median_seconds']:>14.3f} "
           f"{1 + o['overhead']:>7.3f}x  overhead {100 * o['overhead']:+.1f}% <= 3% {ok(o['goal_met'])}")
+    if "debugger" in res:
+        o = res["debugger"]
+        w(f"{'6':<4} {'debugger attached, s (vs --no-debug)':<34} "
+          f"{o['attached_median_seconds']:>14.3f} {o['detached_median_seconds']:>14.3f} "
+          f"{1 + o['overhead']:>7.3f}x  overhead {100 * o['overhead']:+.1f}% <= 1% {ok(o['goal_met'])}")
     if "fork" in res:
         f = res["fork"]
         for r in f["rows"]:
@@ -509,7 +545,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--rows", default="1,2,3,4,5", help="comma-separated rows to run")
+    p.add_argument("--rows", default="1,2,3,4,5,6", help="comma-separated rows to run")
     p.add_argument("--models", default="", help="row 1 models (comma-separated; default all)")
     p.add_argument("--overhead-steps", type=int, default=10000)
     p.add_argument("--sizes", default="10000,70000", help="row 4 point counts")
@@ -555,6 +591,10 @@ def main():
         if "5" in want:
             res["busy_cores"]["5"] = busy_cores()
             res["viewer"] = row_viewer(acc, a.repeats, a.viewer_fixture, a.viewer_steps)
+            save()
+        if "6" in want:
+            res["busy_cores"]["6"] = busy_cores()
+            res["debugger"] = row_debugger(acc, work, a.repeats, a.overhead_steps)
             save()
     print(res["table"])
     print(f"\nwrote {path}")
