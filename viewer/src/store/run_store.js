@@ -265,6 +265,9 @@ export class RunStore {
     for (const e of this.events) {
       if (e.type !== 'artifact.created') continue;
       const p = e.payload;
+      // The debugger's captures carry the branch's start tag but describe later training steps,
+      // not that node: the debug section shows them (docs/debugger.md).
+      if (p.kind === 'debug') continue;
       if (p.node === node.id || p.tag === node.tag) byName.set(`${p.name}.${p.format}`, p); // reconstructions has a png and a json
     }
     return [...byName.values()];
