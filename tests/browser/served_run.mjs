@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ACC_BIN, REPO } from './env.mjs';
+import { ACC_BIN, REPO, VIEWER_PAGE } from './env.mjs';
 import { hasMirror, sleep } from './fixture_runs.mjs';
 
 // Throws one readable line when this acc has no `acc serve` or no debugger (--pause-at).
@@ -28,7 +28,8 @@ export async function checkServeSupport() {
 // `serving http://127.0.0.1:PORT/?token=TOKEN`.
 export function startServe(root, { timeoutMs = 15000 } = {}) {
   fs.mkdirSync(root, { recursive: true });
-  const child = spawn(ACC_BIN, ['serve', '--port', '0', '--runs', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // ACC_VIEWER: serve this checkout's viewer, not the one acc was built beside.
+  const child = spawn(ACC_BIN, ['serve', '--port', '0', '--runs', root], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ACC_VIEWER: VIEWER_PAGE } });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`acc serve printed no "serving http://..." line within ${timeoutMs} ms: ${out.trim()}`)); }, timeoutMs);
