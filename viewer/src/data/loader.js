@@ -53,10 +53,12 @@ function stripQuery(url) {
   return String(url).replace(/\?.*$/, '');
 }
 
-// A directory given as an absolute filesystem path or a URL becomes a URL ending in '/'.
+// A directory given as an absolute filesystem path or a URL becomes a URL ending in '/'. On a
+// page served over http(s) (acc serve) an absolute path is the server's (/runs/...), so it
+// resolves against the page's origin instead.
 export function toDirUrl(pathOrUrl, base = window.location.href) {
   let s = String(pathOrUrl);
-  if (s.startsWith('/')) s = 'file://' + s.split('/').map(encodeURIComponent).join('/');
+  if (s.startsWith('/') && new URL(base).protocol === 'file:') s = 'file://' + s.split('/').map(encodeURIComponent).join('/');
   const url = new URL(s, base).href;
   return url.endsWith('/') ? url : url + '/';
 }

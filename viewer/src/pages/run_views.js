@@ -10,9 +10,10 @@ import { createNodePanel } from '../panels/node_panel.js';
 import { createEvalPanels } from '../panels/eval_panels.js';
 import { createExplorerView } from '../panels/explorer_view.js';
 import { createCompare } from '../panels/compare.js';
+import { createDebugSection } from '../panels/debug/debug_section.js';
 
 export const RUN_VIEWS = [
-  { id: 'overview', label: 'Overview', panels: (ctx) => [createCharts(ctx), createEvalCurves(ctx), createEvalMetrics(ctx)] },
+  { id: 'overview', label: 'Overview', panels: (ctx) => [createDebugSection(ctx), createCharts(ctx), createEvalCurves(ctx), createEvalMetrics(ctx)] },
   { id: 'events', label: 'Events', panels: (ctx) => [createEventsLog(ctx)] },
   { id: 'tree', label: 'Checkpoint tree', layout: 'split', panels: (ctx) => [createTree(ctx), createNodePanel(ctx, { compact: true })] },
   { id: 'node', label: 'Node & evaluation', panels: (ctx) => [createNodePanel(ctx), createEvalPanels(ctx)] },

@@ -4,6 +4,7 @@ import { h, setText, clear } from '../ui/dom.js';
 import { fmtDuration, fmtTime, fmtNumber } from '../ui/format.js';
 import { runState, runDuration, keyMetrics } from '../ui/run_status.js';
 import { hrefForRunDir, runHash } from '../route.js';
+import { mountRecipeForm } from './recipe_form.js';
 
 export function mountRunsList(container, { indexStore, rootUrl }) {
   const status = h('div', { class: 'muted small' });
@@ -15,6 +16,7 @@ export function mountRunsList(container, { indexStore, rootUrl }) {
   const form = h('form', { class: 'open-form', onsubmit: (e) => { e.preventDefault(); if (input.value.trim()) window.location.href = hrefForRunDir(input.value.trim()); } },
     h('label', {}, 'open a run directory: ', input), h('button', { type: 'submit' }, 'open'));
   container.append(h('h1', {}, 'Runs'), h('div', { class: 'muted small root-line' }, 'root: ', h('code', {}, decodeURI(rootUrl))), status, missing, table, form);
+  mountRecipeForm(container, { rootUrl }); // served by acc serve only
 
   const rows = new Map();
   const render = () => {

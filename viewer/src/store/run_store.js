@@ -17,7 +17,8 @@ const TERMINAL = new Set(['completed', 'cancelled', 'failed']);
 // events log and announced once per type.
 const KNOWN_EVENT_TYPES = new Set(['run.created', 'run.started', 'phase.started', 'train.metrics', 'train.progress',
   'train.eval', 'eval.metrics', 'checkpoint.saved', 'artifact.created', 'log', 'heartbeat', 'run.completed', 'run.cancelled',
-  'run.failed', 'run.resumed', 'segment.started', 'segment.ended', '(malformed)']);
+  'run.failed', 'run.resumed', 'segment.started', 'segment.ended', '(malformed)',
+  'debug.state', 'debug.capture', 'debug.watch', 'debug.trajectories']); // docs/debugger.md
 
 // Files every page needs; other mirrored files (projections, grids) load on demand.
 const EAGER = (rel) => rel === 'summary.json' || rel === 'config.json' || /^checkpoints\/[^/]+\/meta\.json$/.test(rel);
@@ -85,9 +86,20 @@ export class RunStore {
 
   get isLive() { return this.liveness === 'live' || this.liveness === 'loading' || this.liveness === 'unknown'; }
 
+  // Polls at once (after the poll under way, if any): a debugger command's effect shows in
+  // the events, and waiting 1.5 s for it makes stepping feel sluggish.
+  pollNow() {
+    if (this.stopped) return;
+    if (this.polling) { this.again = true; return; }
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.poll();
+  }
+
   async poll() {
     if (this.stopped) return;
     this.polling = true;
+    this.again = false;
     try {
       const change = await this.refresh();
       this.loaded = true;
@@ -99,7 +111,8 @@ export class RunStore {
     }
     this.polling = false;
     if (this.stopped) return;
-    this.timer = setTimeout(() => { this.timer = null; this.poll(); }, this.isLive ? LIVE_POLL_MS : IDLE_POLL_MS);
+    const delay = this.again ? 0 : this.isLive ? LIVE_POLL_MS : IDLE_POLL_MS;
+    this.timer = setTimeout(() => { this.timer = null; this.poll(); }, delay);
   }
 
   async refresh() {
@@ -252,6 +265,9 @@ export class RunStore {
     for (const e of this.events) {
       if (e.type !== 'artifact.created') continue;
       const p = e.payload;
+      // The debugger's captures carry the branch's start tag but describe later training steps,
+      // not that node: the debug section shows them (docs/debugger.md).
+      if (p.kind === 'debug') continue;
       if (p.node === node.id || p.tag === node.tag) byName.set(`${p.name}.${p.format}`, p); // reconstructions has a png and a json
     }
     return [...byName.values()];
