@@ -417,5 +417,39 @@ TEST(DebugRun, AnUnknownDebugLayerIsRefusedBeforeAnythingIsWritten) {
   EXPECT_FALSE(std::filesystem::exists(dir / "bad"));
 }
 
+// `acc ctl` from another process against a live `acc run`, as a user in a second terminal.
+TEST(DebugCli, AccCtlDrivesALiveRunAndSaysWhenItIsNotLive) {
+  TempDir dir;
+  test::write_text(dir / "d.yaml", kDebugRecipe);
+  const std::string runs = " --runs " + dir.path().string();
+  test::run_shell("(" + test::acc_binary() + " run " + (dir / "d.yaml").string() + runs +
+                  " --run-id live --pause-at 3 -q > " + (dir / "run.log").string() + " 2>&1 < /dev/null &)");
+  const auto poll = [&](const std::string& args, const std::string& want) {
+    test::CommandResult r;
+    for (int i = 0; i < 600; ++i) {
+      r = test::run_acc("ctl live " + args + runs);
+      if (r.exit_code == 0 && r.output.find(want) != std::string::npos) return r;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "acc ctl live " << args << " never printed " << want << "; last output: " << r.output
+                  << "\nrun log: " << test::read_text(dir / "run.log");
+    return r;
+  };
+  poll("state", "\"paused\": true");
+  EXPECT_NE(poll("state", "\"step\": 3").output.find("\"from\": \"root\""), std::string::npos);
+  EXPECT_EQ(test::run_acc("ctl live step 2" + runs).exit_code, 0);
+  poll("state", "\"step\": 5");
+  poll("state", "\"paused\": true");
+  EXPECT_NE(test::run_acc("ctl live data losses" + runs).output.find("recon"), std::string::npos);
+  const auto bad = test::run_acc("ctl live step 0" + runs);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_EQ(test::run_acc("ctl live resume" + runs).exit_code, 0);
+  for (int i = 0; i < 600 && control_is_live(dir / "live"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto after = test::run_acc("ctl live state" + runs);
+  EXPECT_NE(after.exit_code, 0);
+  EXPECT_NE(after.output.find("not live"), std::string::npos) << after.output;
+  EXPECT_EQ(read_json_file(dir / "live" / "summary.json")["status"], "completed");
+}
+
 }  // namespace
 }  // namespace acc
