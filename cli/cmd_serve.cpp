@@ -2,8 +2,12 @@
 // change things (start a run, pause/step a live one) behind a per-start token. The routes
 // are in serve/http_routes.cpp; this file checks the options, binds, prints the URL and
 // turns Ctrl-C into a clean stop.
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <atomic>
 #include <csignal>
@@ -47,6 +51,29 @@ std::string make_token() {
   return token;
 }
 
+// Written only by on_signal; read by the server's signal thread.
+int g_signal_pipe[2] = {-1, -1};
+constexpr unsigned char kWakeUp = 0;  // not a signal number
+
+extern "C" void on_signal(int sig) {
+  const int saved = errno;
+  const unsigned char byte = static_cast<unsigned char>(sig);
+  if (::write(g_signal_pipe[1], &byte, 1) != 1) {
+    // the pipe is full of unread signals: this one adds nothing
+  }
+  errno = saved;
+}
+
+void install_signal_pipe() {
+  if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0)
+    throw Error(std::string("acc serve: cannot create its signal pipe: ") + std::strerror(errno), ExitCode::kFailure);
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;  // the server's own system calls carry on through a signal
+  for (int sig : {SIGINT, SIGTERM, SIGCHLD}) sigaction(sig, &action, nullptr);
+}
+
 void report_ended(const std::vector<EndedRun>& ended) {
   for (const auto& run : ended)
     std::cerr << "acc serve: run " << run.run_id << " ended (exit " << run.exit_code << "); its output: " << run.log.string()
@@ -63,16 +90,7 @@ int run_serve(const ServeOptions& o) {
   if (const std::string problem = viewer_bundle_problem(); !problem.empty())
     std::cerr << "acc serve: warning: " << problem << "\n";
 
-  // Signals go to one thread that waits for them (sigwait), so Ctrl-C can stop the server
-  // from ordinary code instead of a signal handler. Blocked before any thread starts, so
-  // every server thread inherits the mask. SIGCHLD needs a handler of its own: an ignored
-  // signal may be discarded instead of waiting for sigwait.
-  std::signal(SIGCHLD, [](int) {});
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int sig : {SIGINT, SIGTERM, SIGCHLD}) sigaddset(&signals, sig);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  install_signal_pipe();  // before the URL is printed: a Ctrl-C right after it must stop cleanly
   RunLauncher launcher(runs_root, fs::canonical("/proc/self/exe"));
   ServeSettings settings;
   settings.runs_root = runs_root;
@@ -91,26 +109,35 @@ int run_serve(const ServeOptions& o) {
   std::cout << "serving http://" << host << ":" << settings.port << "/?token=" << settings.token << std::endl;
   std::cerr << "acc serve: runs root " << runs_root.string() << "; Ctrl-C stops" << std::endl;
 
+  // Ctrl-C must stop the server from ordinary code, not from inside a signal handler:
+  // the handlers only write the signal's number to a pipe (buffered until now), and this
+  // thread acts on it.
+  // (Blocking the signals and sigwait would not do: LibTorch starts threads before main,
+  // and a SIGINT delivered to one of them would kill the process.)
   std::atomic<bool> listen_returned{false};
   std::thread signal_thread([&] {
     for (;;) {
-      int sig = 0;
-      if (sigwait(&signals, &sig) != 0) continue;
+      unsigned char sig = kWakeUp;
+      const ssize_t n = ::read(g_signal_pipe[0], &sig, 1);
+      if (n < 0 && errno == EINTR) continue;
+      if (n != 1 || sig == kWakeUp) return;
       if (sig == SIGCHLD) {
         report_ended(launcher.reap());
         continue;
       }
-      // stop() does nothing before listen_after_bind has started: repeat until it returns.
-      while (!listen_returned.load()) {
-        server.stop();
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
+      std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills, as everywhere else in acc
+      // httplib's stop() does nothing before listening has started and asserts when called
+      // twice, so wait for the server to run, then call it once.
+      while (!server.is_running() && !listen_returned.load())
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (!listen_returned.load()) server.stop();
       return;
     }
   });
   const bool clean = server.listen_after_bind();
   listen_returned.store(true);
-  ::kill(::getpid(), SIGTERM);  // wakes the signal thread when listening ended by itself
+  const unsigned char wake = kWakeUp;  // ends the signal thread when listening ended by itself
+  if (::write(g_signal_pipe[1], &wake, 1) != 1) std::cerr << "acc serve: could not wake the signal thread\n";
   signal_thread.join();
 
   report_ended(launcher.reap());

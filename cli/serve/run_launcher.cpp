@@ -49,8 +49,9 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
   // The server's listening socket must not live on in a run that outlasts the server: the
   // port would stay taken until the run ends.
   posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
-  // The server blocks its signals for its signal thread; the run needs its own Ctrl-C/SIGTERM
-  // handling back. Its own process group keeps a Ctrl-C meant for the server from cancelling it.
+  // The run starts with an empty signal mask and default dispositions whatever the server
+  // changed, so its own Ctrl-C/SIGTERM handling works; its own process group keeps a Ctrl-C
+  // meant for the server from cancelling it.
   sigset_t none, defaults;
   sigemptyset(&none);
   sigemptyset(&defaults);
