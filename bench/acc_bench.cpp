@@ -2,13 +2,20 @@
 //   loop     row 2's bare loop: linear_ae (784-64-784) on the MNIST train split with the
 //            trainer's sampling, loss and Adam, but no events, progress, checkpoints or
 //            observers; prints {"steps", "seconds", "steps_per_second", "final_loss"}.
+//   debugger row 6: the cost of an attached, unengaged step-wise debugger — linear_ae
+//            trained in alternating blocks with and without a DebugController (listening
+//            on a temporary run directory, as in acc run), the same process and data, so
+//            machine load drifts hit both; prints {"attached_seconds", "detached_seconds", ...}.
 //   project  row 4's acc side: PCA, exact kNN and UMAP timed on raw float32 latents, plus
 //            trustworthiness (k = 15) of acc's UMAP and, if given, a peer's embedding, so
 //            both are scored by the same exact function; prints one JSON object.
 // Driven by bench/run_bench.py; every timing excludes start-up and file reading.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -19,6 +26,9 @@
 #include "analysis/trustworthiness.h"
 #include "analysis/umap.h"
 #include "data/mnist.h"
+#include "debug/debug_controller.h"
+#include "tasks/registry.h"
+#include "train/trainer.h"
 #include "models/linear_ae.h"
 #include "version.h"
 
@@ -35,6 +45,12 @@ struct LoopOptions {
   int64_t batch = 128;
   double lr = 1e-3;
   int64_t seed = 0;
+};
+
+struct DebuggerOptions {
+  std::string data_dir = "data/mnist";
+  int64_t blocks = 20;       // per side
+  int64_t block_steps = 500;
 };
 
 struct ProjectOptions {
@@ -93,6 +109,47 @@ int run_loop(const LoopOptions& o) {
   return 0;
 }
 
+int run_debugger(const DebuggerOptions& o) {
+  acc::MnistLoadOptions load;
+  load.dir = o.data_dir;
+  auto ds = std::make_shared<acc::Dataset>(acc::load_mnist_dir(load));
+  ds->name = "mnist";
+  torch::manual_seed(0);
+  acc::TrainingState state;
+  state.set_model(acc::LinearAE(/*image_size=*/28, /*hidden=*/64).ptr());
+  acc::TaskConfig recon;
+  recon.type = "reconstruction";
+  recon.name = "recon";
+  recon.dataset = "mnist";
+  state.attach(acc::build_task(recon), ds);
+
+  const auto dir = std::filesystem::temp_directory_path() / ("acc_bench_debugger_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string from = "bench";
+  std::atomic<bool> cancel{false};
+  double attached = 0, detached = 0;
+  {
+    acc::DebugController controller({}, dir, nullptr, &from, &cancel);
+    controller.listen();
+    const acc::TrainSpec spec{o.block_steps, 128, 1e-3};
+    acc::train(state, spec);  // warm-up
+    for (int64_t b = 0; b < 2 * o.blocks; ++b) {
+      const bool with = (b % 4 == 0 || b % 4 == 3);  // ABBA: neither side always goes first
+      const auto start = Clock::now();
+      acc::train(state, spec, with ? std::vector<acc::TrainObserver*>{&controller} : std::vector<acc::TrainObserver*>{});
+      (with ? attached : detached) += seconds_since(start);
+    }
+  }
+  std::filesystem::remove_all(dir);
+  std::cout << nlohmann::json{{"steps_each", o.blocks * o.block_steps},
+                              {"attached_seconds", attached},
+                              {"detached_seconds", detached},
+                              {"overhead", attached / detached - 1}}
+                   .dump()
+            << "\n";
+  return 0;
+}
+
 int run_project(const ProjectOptions& o) {
   const torch::Tensor x = read_f32(o.input, o.rows, o.dims);
   nlohmann::json r = {{"rows", o.rows}, {"dims", o.dims}, {"k", o.k}};
@@ -143,6 +200,12 @@ int main(int argc, char** argv) {
   loop_cmd->add_option("--lr", loop.lr);
   loop_cmd->add_option("--seed", loop.seed);
 
+  DebuggerOptions debugger;
+  CLI::App* debugger_cmd = app.add_subcommand("debugger", "row 6: attached vs detached step-wise debugger");
+  debugger_cmd->add_option("--data", debugger.data_dir, "MNIST directory");
+  debugger_cmd->add_option("--blocks", debugger.blocks, "blocks of training per side");
+  debugger_cmd->add_option("--block-steps", debugger.block_steps);
+
   ProjectOptions project;
   CLI::App* project_cmd = app.add_subcommand("project", "row 4: PCA, exact kNN, UMAP timings");
   project_cmd->add_option("--input", project.input)->required();
@@ -156,7 +219,9 @@ int main(int argc, char** argv) {
   torch::set_num_threads(threads);
   acc::set_blas_threads(threads);
   try {
-    return loop_cmd->parsed() ? run_loop(loop) : run_project(project);
+    if (loop_cmd->parsed()) return run_loop(loop);
+    if (debugger_cmd->parsed()) return run_debugger(debugger);
+    return run_project(project);
   } catch (const std::exception& e) {
     std::cerr << "acc_bench: " << e.what() << "\n";
     return 1;

@@ -195,6 +195,27 @@ def row_overhead(acc, bench, work, repeats, steps):
     return row
 
 
+# ---------------------------------------------------------------- row 6: debugger cost
+def row_debugger(bench, repeats, steps):
+    """The step-wise debugger attached to the trainer but not engaged (acc run's default)
+    against no debugger: acc_bench trains linear_ae in alternating 500-step blocks with and
+    without it in one process (ABBA order), so machine-load drift hits both sides."""
+    blocks = max(1, steps // 500)
+    a, b = [], []
+    for rep in range(repeats):
+        out, _, _ = run([bench, "--threads", "1", "debugger", "--data",
+                         os.path.join(env()["ACC_DATA"], "mnist"), "--blocks", str(blocks)])
+        r = json.loads(out)
+        a.append(r["attached_seconds"])
+        b.append(r["detached_seconds"])
+    row = {"steps": blocks * 500, "attached_seconds": a, "detached_seconds": b,
+           "attached_median_seconds": med(a), "detached_median_seconds": med(b)}
+    row["overhead"] = med([x / y - 1 for x, y in zip(a, b)])
+    row["goal_met"] = row["overhead"] <= 0.01
+    print(f"  row 6: attached {med(a):.3f} s, detached {med(b):.3f} s", file=sys.stderr)
+    return row
+
+
 # ---------------------------------------------------------------- row 3: fork cost
 def disk_bytes(root):
     """Bytes allocated under root, each inode counted once (hard links are free)."""
@@ -458,6 +479,11 @@ def table(res):
         w(f"{'2':<4} {'linear_ae ' + str(o['steps']) + ' steps, s (vs bare)':<34} "
           f"{o['acc_median_seconds']:>14.3f} {o['bare_median_seconds']:>14.3f} "
           f"{1 + o['overhead']:>7.3f}x  overhead {100 * o['overhead']:+.1f}% <= 3% {ok(o['goal_met'])}")
+    if "debugger" in res:
+        o = res["debugger"]
+        w(f"{'6':<4} {'debugger attached, s (vs none)':<34} "
+          f"{o['attached_median_seconds']:>14.3f} {o['detached_median_seconds']:>14.3f} "
+          f"{1 + o['overhead']:>7.3f}x  overhead {100 * o['overhead']:+.1f}% <= 1% {ok(o['goal_met'])}")
     if "fork" in res:
         f = res["fork"]
         for r in f["rows"]:
@@ -509,7 +535,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--rows", default="1,2,3,4,5", help="comma-separated rows to run")
+    p.add_argument("--rows", default="1,2,3,4,5,6", help="comma-separated rows to run")
     p.add_argument("--models", default="", help="row 1 models (comma-separated; default all)")
     p.add_argument("--overhead-steps", type=int, default=10000)
     p.add_argument("--sizes", default="10000,70000", help="row 4 point counts")
@@ -555,6 +581,10 @@ def main():
         if "5" in want:
             res["busy_cores"]["5"] = busy_cores()
             res["viewer"] = row_viewer(acc, a.repeats, a.viewer_fixture, a.viewer_steps)
+            save()
+        if "6" in want:
+            res["busy_cores"]["6"] = busy_cores()
+            res["debugger"] = row_debugger(bench, a.repeats, a.overhead_steps)
             save()
     print(res["table"])
     print(f"\nwrote {path}")

@@ -27,6 +27,9 @@ struct RunCommandOptions {
   std::string resume;
   std::string segment;
   bool quiet = false;
+  int64_t pause_at = -1;
+  std::vector<std::string> debug_layers;
+  bool no_debug = false;
   RuntimeOptions runtime;
 };
 
@@ -43,6 +46,9 @@ int run_run(const RunCommandOptions& o) {
     overrides[name] = value;
   }
   if (!o.run_id.empty()) check_run_id(o.run_id);
+  if (o.no_debug && (o.pause_at >= 0 || !o.debug_layers.empty()))
+    throw Error("--no-debug detaches the debugger; it does not combine with --pause-at or --debug-layer");
+  if (o.pause_at == 0) throw Error("--pause-at STEP: STEP is a global step >= 1 (the state after that many updates)");
 
   if (o.dry_run) {
     const Recipe recipe = load_recipe(resolve_recipe(o.recipe, recipe_dirs(o.recipe_dirs)), overrides);
@@ -61,6 +67,7 @@ int run_run(const RunCommandOptions& o) {
   options.observers = {&progress};
   options.listener = &progress;
   options.cancel = &install_cancel_handler();
+  if (!o.no_debug) options.debug = DebugOptions{o.pause_at, o.debug_layers};
   options.invocation = {{"recipe", o.recipe}, {"set", o.sets}, {"threads", o.runtime.threads},
                         {"device", o.runtime.device}};
 
@@ -95,6 +102,14 @@ Command setup_run(CLI::App& app) {
                   "run only this segment of the recipe in run --run-id (the first creates the run, the others join "
                   "it; a completed one is skipped): how the Makefile of `acc plan` runs branches in parallel");
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress output; print only the run directory");
+  cmd->add_option("--pause-at", opts->pause_at,
+                  "pause when a branch first reaches this global step, with its batch captured "
+                  "(then: acc ctl RUN_ID step|resume; docs/debugger.md)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--debug-layer", opts->debug_layers,
+                  "layer the debugger's feature tables, force views and cosine matrices describe (repeatable; "
+                  "default: the gated layers, else the model's first activation point)");
+  cmd->add_flag("--no-debug", opts->no_debug, "do not attach the step-wise debugger (acc ctl cannot reach the run)");
   add_runtime_options(*cmd, opts->runtime);
   return {cmd, [opts] { return run_run(*opts); }};
 }

@@ -17,10 +17,12 @@ std::string ActivationTaps::point_names() const {
   return out.empty() ? "(none: this model declares no activation points)" : out;
 }
 
-int64_t ActivationTaps::add(const std::string& point, Hook hook) {
+int64_t ActivationTaps::add(const std::string& point, Hook hook, bool first) {
   if (!has(point))
     throw Error("layer '" + point + "' has no activation point in this model; valid layers: " + point_names());
-  hooks_.push_back({next_handle_, point, std::move(hook)});
+  Entry entry{next_handle_, point, std::move(hook)};
+  if (first) hooks_.insert(hooks_.begin(), std::move(entry));
+  else hooks_.push_back(std::move(entry));
   return next_handle_++;
 }
 

@@ -34,8 +34,10 @@ class ActivationTaps {
   std::string point_names() const;
 
   // Runs `hook` on every activation of `point` until remove(handle). acc::Error naming
-  // the model's points when `point` is not one of them.
-  int64_t add(const std::string& point, Hook hook);
+  // the model's points when `point` is not one of them. Hooks run in the order added, or
+  // before all others with `first` — the debugger's probe must register its gradient hook
+  // on the activation before gating does, to see the gradient before the gate.
+  int64_t add(const std::string& point, Hook hook, bool first = false);
   void remove(int64_t handle);
   bool empty() const { return hooks_.empty(); }
 

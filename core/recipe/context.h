@@ -10,12 +10,14 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "data/dataset.h"
+#include "debug/debug_options.h"
 #include "eval/artifacts.h"
 #include "recipe/recipe.h"
 #include "run/checkpoint.h"
@@ -77,6 +79,7 @@ struct RecipeContext {
   int64_t op_index = -1;                             // index of the op being executed
   std::vector<TrainObserver*> observers;            // from the front-end (progress)
   const std::atomic<bool>* cancel = nullptr;
+  std::optional<DebugOptions> debug;  // attach the step-wise debugger (runner.h)
   RunListener* listener = nullptr;
   nlohmann::json visualization_samples = nlohmann::json::object();  // {dataset: [test rows]} (config.json)
 

@@ -1,6 +1,10 @@
 // Recipe planning and execution; see runner.h.
 #include "recipe/runner.h"
 
+#include "debug/debug_controller.h"
+
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <optional>
@@ -122,6 +126,7 @@ RecipeContext make_context(RunDir& run, const Plan& plan, const RunOptions& opti
   ctx.run = &run;
   ctx.store = std::make_unique<CheckpointStore>(run.checkpoints_dir(), run.id());
   ctx.observers = options.observers;
+  ctx.debug = options.debug;
   ctx.listener = options.listener;
   for (const auto& [name, d] : plan.datasets) ctx.visualization_samples[name] = visualization_indices(*d);
   return ctx;
@@ -133,6 +138,22 @@ RunResult execute_from(const Recipe& recipe, RecipeContext& ctx, size_t start, s
   RunDir& run = *ctx.run;
   CancelWatcher watcher(run.path() / run_format::kCancelFile, ctx.cancel);
   ctx.cancel = &watcher.flag;
+  // The debugger watches every train op of this process and answers `acc ctl` until the
+  // ops end; it is detached before the context's observers go back to the caller's.
+  std::unique_ptr<DebugController> debugger;
+  const std::vector<TrainObserver*> caller_observers = ctx.observers;
+  if (ctx.debug) {
+    debugger = std::make_unique<DebugController>(*ctx.debug, run.path(), &run.events(), &ctx.current_tag, ctx.cancel);
+    if (!debugger->listen())
+      run.events().emit("log", {{"message", "debugger: another process of this run answers acc ctl; this one ("
+                                                "pid " + std::to_string(::getpid()) + ") honours --pause-at only"}});
+    ctx.observers.push_back(debugger.get());
+  }
+  struct RestoreObservers {
+    RecipeContext& ctx;
+    std::vector<TrainObserver*> observers;
+    ~RestoreObservers() { ctx.observers = observers; }
+  } restore{ctx, caller_observers};
   RunResult result{run.id(), run.path().string(), "", ""};
   try {
     for (size_t i = start; i < end; ++i) {

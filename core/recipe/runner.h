@@ -5,10 +5,12 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "debug/debug_options.h"
 #include "recipe/context.h"
 #include "recipe/recipe.h"
 
@@ -23,6 +25,9 @@ struct RunOptions {
   RunListener* listener = nullptr;
   const std::atomic<bool>* cancel = nullptr;
   nlohmann::json invocation = nlohmann::json::object();  // command line, for config.json
+  // The step-wise debugger (docs/debugger.md): attached to every train op and answering
+  // `acc ctl` when set; nullopt = not attached at all.
+  std::optional<DebugOptions> debug;
 };
 
 struct RunResult {

@@ -24,11 +24,12 @@ inline constexpr std::string_view kSummaryLockFile = ".summary.lock";
 inline constexpr std::string_view kPlanDir = ".plan";
 
 // Every event type acc writes. A reader must ignore types it does not know.
-inline constexpr std::array<std::string_view, 16> kEventTypes = {
-    "run.created",  "run.started",     "phase.started", "train.progress", "train.metrics",
-    "eval.metrics", "checkpoint.saved", "artifact.created", "log",          "heartbeat",
-    "run.completed", "run.cancelled",   "run.failed",      "run.resumed",  "segment.started",
-    "segment.ended",
+inline constexpr std::array<std::string_view, 21> kEventTypes = {
+    "run.created",   "run.started",   "phase.started",   "train.progress", "train.metrics",
+    "train.eval",    "eval.metrics",  "checkpoint.saved", "artifact.created", "log",
+    "heartbeat",     "run.completed", "run.cancelled",   "run.failed",     "run.resumed",
+    "segment.started", "segment.ended", "debug.state",   "debug.capture",  "debug.watch",
+    "debug.trajectories",
 };
 
 // Run lifecycle: created -> running -> completed | cancelled | failed. A planned run's

@@ -56,6 +56,7 @@ TrainOutcome train(TrainingState& state, const TrainSpec& spec,
       outcome.status = TrainStatus::kCancelled;
       break;
     }
+    for (auto* o : observers) o->on_step_begin(state.step() + 1, state);
     optimizer.zero_grad();
     for (auto& t : state.tasks())
       if (t.optimizer) t.optimizer->zero_grad();
@@ -66,6 +67,7 @@ TrainOutcome train(TrainingState& state, const TrainSpec& spec,
       const Split& split = group.dataset->train;
       const auto indices = torch::randint(split.size(), {spec.batch_size}, torch::kLong);
       const Batch batch = gather_batch(split, indices, state.device());
+      for (auto* o : observers) o->on_batch(*group.dataset, batch, state);
       const ModelOutputs outputs = model.forward(batch.images);
       for (AttachedTask* t : group.tasks) {
         const torch::Tensor loss = t->task->loss(outputs, batch);
@@ -81,18 +83,20 @@ TrainOutcome train(TrainingState& state, const TrainSpec& spec,
       }
     }
     total.backward();
+    if (!observers.empty()) {
+      report.step = state.step() + 1;
+      report.phase_step = i;
+      report.loss = total.item<double>();
+      for (auto* o : observers) o->on_backward_end(report, state);
+    }
     optimizer.step();
     for (auto& t : state.tasks())
       if (t.optimizer) t.optimizer->step();
 
     state.set_step(state.step() + 1);
     outcome.steps_done = i;
-    if (!observers.empty()) {
-      report.step = state.step();
-      report.phase_step = i;
-      report.loss = total.item<double>();
+    if (!observers.empty())
       for (auto* o : observers) o->on_step_end(report, state);
-    }
   }
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (auto* o : observers) o->on_train_end(outcome, state);

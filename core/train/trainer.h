@@ -40,10 +40,20 @@ struct TrainOutcome {
   double seconds = 0;
 };
 
+// Called on the training thread, in this order for each step: on_step_begin, then per
+// dataset on_batch (after sampling, before the forward), on_backward_end (gradients are
+// in .grad, the optimisers have not stepped yet), on_step_end (after the update).
+// Observers must not change the batch or the gradients (hooks that do, like gradient
+// gating, attach to the model instead).
 class TrainObserver {
  public:
   virtual ~TrainObserver() = default;
   virtual void on_train_begin(const TrainSpec& /*spec*/, TrainingState& /*state*/) {}
+  // `step`: the global step this update will make (state.step() + 1).
+  virtual void on_step_begin(int64_t /*step*/, TrainingState& /*state*/) {}
+  virtual void on_batch(const Dataset& /*dataset*/, const Batch& /*batch*/, TrainingState& /*state*/) {}
+  // report.step and report.task_losses are filled; report.loss is the weighted total.
+  virtual void on_backward_end(const StepReport& /*report*/, TrainingState& /*state*/) {}
   virtual void on_step_end(const StepReport& /*report*/, TrainingState& /*state*/) {}
   virtual void on_train_end(const TrainOutcome& /*outcome*/, TrainingState& /*state*/) {}
 };
