@@ -27,5 +27,7 @@ Command setup_events(CLI::App& app);
 Command setup_export(CLI::App& app);
 Command setup_compare(CLI::App& app);
 Command setup_viewer(CLI::App& app);
+Command setup_ctl(CLI::App& app);
+Command setup_serve(CLI::App& app);
 
 }  // namespace acc::cli

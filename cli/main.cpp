@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
       acc::cli::setup_export(app),
       acc::cli::setup_compare(app),
       acc::cli::setup_viewer(app),
+      acc::cli::setup_ctl(app),
+      acc::cli::setup_serve(app),
   };
 
   try {

