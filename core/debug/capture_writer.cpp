@@ -73,7 +73,8 @@ torch::Tensor cosine_png(const torch::Tensor& matrix) { return diverging_rgb(mat
 
 std::string write_capture(const CaptureContext& ctx, const CapturedBatch& batch,
                           const std::vector<const LayerProbe*>& probes) {
-  const std::string dir = "debug/" + ctx.from + "/step_" + std::to_string(ctx.step);
+  // "_" for training before the first saved node (no tag yet).
+  const std::string dir = "debug/" + (ctx.from.empty() ? std::string("_") : ctx.from) + "/step_" + std::to_string(ctx.step);
   std::vector<std::string> files;
   const auto json_file = [&](const std::string& name, const nlohmann::json& value) {
     write_debug_json(ctx.run_dir, ctx.events, dir + "/" + name, ctx.from, ctx.step, value);
