@@ -318,14 +318,17 @@ void DebugController::on_step_begin(int64_t step, TrainingState& state) {
   {
     std::lock_guard lock(mutex_);
     apply_watch_requests(step - 1);
+    // A full capture (batch, force view, step data, files) only for a step that will pause
+    // or is being stepped; a step that only feeds trajectories skips all that.
+    full_capture_ = pause_requested_ || stepping_left_ > 0 || (step == options_.pause_at && !pause_at_done_);
   }
-  step_data_.clear(step);
+  if (full_capture_) step_data_.clear(step);  // a trajectory-only step keeps the last full step's data
   batch_ = CapturedBatch{};
   for (auto& p : probes_) p->begin_step();
 }
 
 void DebugController::on_batch(const Dataset& dataset, const Batch& batch, TrainingState&) {
-  if (!capturing_ || batch_.images.defined()) return;
+  if (!capturing_ || !full_capture_ || batch_.images.defined()) return;
   batch_.dataset = dataset.name;
   batch_.images = batch.images.detach().clone();
   if (batch.labels.defined()) batch_.labels = batch.labels.detach().clone();
@@ -334,7 +337,7 @@ void DebugController::on_batch(const Dataset& dataset, const Batch& batch, Train
 
 void DebugController::on_backward_end(const StepReport&, TrainingState& state) {
   if (!capturing_) return;
-  for (auto& p : probes_) p->end_backward(state.gating());
+  for (auto& p : probes_) p->end_backward(state.gating(), /*with_force=*/full_capture_);
 }
 
 void DebugController::record_step_data(const StepReport& report, const std::vector<FeatureColumns>& columns) {
@@ -366,13 +369,12 @@ void DebugController::on_step_end(const StepReport& report, TrainingState& state
   for (auto& p : probes_) p->end_step(state.lr());
   std::vector<FeatureColumns> columns;
   for (auto& p : probes_) columns.push_back(p->recorded() ? p->columns() : FeatureColumns{});
-  record_step_data(report, columns);
+  const bool write_files = full_capture_;
+  if (write_files) record_step_data(report, columns);
 
-  bool write_files, watching;
+  bool watching;
   {
     std::lock_guard lock(mutex_);
-    const bool pause_at_hit = report.step == options_.pause_at && !pause_at_done_;
-    write_files = pause_requested_ || stepping_left_ > 0 || pause_at_hit;
     watching = !trajectories_.empty();
     if (watching && !probes_.empty() && probes_[0]->recorded()) {
       trajectory_weights_ = primary_weight_rows();
@@ -396,7 +398,7 @@ void DebugController::on_step_end(const StepReport& report, TrainingState& state
   if (stepping_left_ > 0) {
     pause_now = --stepping_left_ == 0;
     reason = "step";
-  } else if (pause_requested_) {
+  } else if (pause_requested_ && full_capture_) {  // asked mid-step: pause after the next, captured one
     pause_now = true;
     reason = "pause";
   } else if (report.step == options_.pause_at && !pause_at_done_) {

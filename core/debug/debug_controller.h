@@ -59,9 +59,9 @@ class DebugController : public TrainObserver {
   // The control channel's dispatcher: {cmd, args} -> result (acc::Error on bad input).
   nlohmann::json handle(const std::string& cmd, const nlohmann::json& args);
 
-  // For hooks that want to add to the current step: non-null only while a step is being
-  // captured (training thread).
-  StepData* capturing_step_data() { return capturing_ ? &step_data_ : nullptr; }
+  // For hooks that want to add to the current step: non-null only while a step that will
+  // pause or is being stepped runs (training thread).
+  StepData* capturing_step_data() { return capturing_ && full_capture_ ? &step_data_ : nullptr; }
   const StepData& step_data() const { return step_data_; }
   bool paused() const;
   // Blocks until paused (or `seconds` pass); true when paused. For tests and tools.
@@ -116,6 +116,7 @@ class DebugController : public TrainObserver {
 
   // Training thread only.
   bool capturing_ = false;
+  bool full_capture_ = false;  // this step will be written (paused/stepping), not just recorded
   ModelPtr probed_model_;
   std::vector<std::unique_ptr<LayerProbe>> probes_;
   CapturedBatch batch_;

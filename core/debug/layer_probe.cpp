@@ -76,14 +76,14 @@ torch::Tensor LayerProbe::weight_gradient_for(const torch::Tensor& activation_gr
                                /*allow_unused=*/true)[0];
 }
 
-void LayerProbe::end_backward(const GatingConfig* gating) {
+void LayerProbe::end_backward(const GatingConfig* gating, bool with_force) {
   recording_ = false;
   if (!activation_.defined()) return;
   if (gating)
     for (const auto& l : gating->layers)
       if (l.layer == layer_) gate_ = competitive_gate(activation_, gating->temperature, l.strength);
   if (weight_.defined() && weight_.grad().defined()) weight_grad_ = weight_.grad().detach().clone();
-  if (module_ && input_.defined() && plain_grad_.defined()) {
+  if (with_force && module_ && input_.defined() && plain_grad_.defined()) {
     torch::AutoGradMode enable(true);
     plain_weight_grad_ = weight_gradient_for(plain_grad_);
     if (gate_.defined()) {

@@ -40,7 +40,9 @@ class LayerProbe {
   // The step's phases, called by the debugger (training thread).
   void begin_step();                           // forget the last step, remember W
   void set_input(const torch::Tensor& images);  // the model input of the recorded forward
-  void end_backward(const GatingConfig* gating);  // read the gradients (before the update)
+  // Reads the gradients (before the update); with_force also computes the force view's
+  // plain and gated weight gradients (two extra passes through the layer).
+  void end_backward(const GatingConfig* gating, bool with_force = true);
   void end_step(double lr);                    // read the update
 
   bool recorded() const { return activation_.defined(); }
