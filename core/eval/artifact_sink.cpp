@@ -11,12 +11,16 @@ namespace fs = std::filesystem;
 ArtifactSink::ArtifactSink(fs::path run_dir, std::string label, std::string node_id, int64_t step, EventLog* events)
     : run_dir_(std::move(run_dir)), label_(std::move(label)), node_id_(std::move(node_id)), step_(step), events_(events) {}
 
+std::string ArtifactSink::version() const {
+  return epoch_ ? "epoch_" + std::to_string(*epoch_) : "step_" + std::to_string(step_);
+}
+
 std::string ArtifactSink::write(const std::string& kind, const std::string& name, const std::string& format,
                                 const std::string& bytes) {
   const fs::path dir = fs::path(kind) / label_;
-  fs::create_directories(run_dir_ / dir);
-  const std::string path = (dir / (name + "_step_" + std::to_string(step_) + "." + format)).string();
+  const std::string path = (dir / (name + "_" + version() + "." + format)).string();
   const std::string latest = (dir / (name + "_latest." + format)).string();
+  fs::create_directories((run_dir_ / path).parent_path());
   write_file_atomic(run_dir_ / path, bytes);
   // The mirror is a hard link (a 70,000-point kNN file is 15 MB), made under a temporary
   // name and renamed over the old mirror so readers never see it missing; files are never
@@ -28,15 +32,18 @@ std::string ArtifactSink::write(const std::string& kind, const std::string& name
   if (ec) write_file_atomic(run_dir_ / latest, bytes);
   else fs::rename(tmp, run_dir_ / latest);
   written_.push_back({kind, name, path, latest, format});
-  if (events_)
-    events_->emit("artifact.created", {{"kind", kind},
-                                       {"name", name},
-                                       {"node", node_id_.empty() ? nlohmann::json() : nlohmann::json(node_id_)},
-                                       {"tag", label_},
-                                       {"step", step_},
-                                       {"path", path},
-                                       {"latest", latest},
-                                       {"format", format}});
+  if (events_) {
+    nlohmann::json payload = {{"kind", kind},
+                              {"name", name},
+                              {"node", node_id_.empty() ? nlohmann::json() : nlohmann::json(node_id_)},
+                              {"tag", label_},
+                              {"step", step_},
+                              {"path", path},
+                              {"latest", latest},
+                              {"format", format}};
+    if (epoch_) payload["epoch"] = *epoch_;
+    events_->emit("artifact.created", payload);
+  }
   return path;
 }
 

@@ -2,6 +2,11 @@
 // directory, by kind and node:
 //   <kind>/<label>/<name>_step_<N>.<ext>   the versioned file (label = node tag)
 //   <kind>/<label>/<name>_latest.<ext>     the newest version for that node (a hard link)
+// A sink in epoch mode (use_epoch, for the artifacts a train op writes at each epoch end)
+// versions files as <name>_epoch_<E> instead, with label = the training branch's tag, so
+// <name>_latest is the branch's newest epoch; its events carry `epoch` as well.
+// `name` may contain '/' (network/<label>/forward/idx_3/input_epoch_2.png): subdirectories
+// are created.
 // and each write is announced by an `artifact.created` event {kind, name, node, tag, step,
 // path, latest, format} (paths relative to the run directory). Files shared by every node
 // (a dataset's thumbnail sprite sheets) go under <kind>/ and are written once.
@@ -12,6 +17,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +42,12 @@ class ArtifactSink {
   // A node-independent PNG at <kind>/<file>; skipped when it exists (same inputs, same bytes).
   std::string write_shared_png(const std::string& kind, const std::string& file, const torch::Tensor& image);
 
+  // Version the following files by epoch (`_epoch_<E>`) rather than by step.
+  void use_epoch(int64_t epoch) { epoch_ = epoch; }
+  std::optional<int64_t> epoch() const { return epoch_; }
+  // "step_<N>" or "epoch_<E>": the suffix of the versioned files.
+  std::string version() const;
+
   const std::string& label() const { return label_; }
   const std::string& node_id() const { return node_id_; }
   int64_t step() const { return step_; }
@@ -51,6 +63,7 @@ class ArtifactSink {
   std::string node_id_;
   int64_t step_;
   EventLog* events_;
+  std::optional<int64_t> epoch_;
   std::vector<ArtifactRecord> written_;
 };
 

@@ -10,6 +10,8 @@ const std::vector<std::pair<ModelOutput, const char*>>& names() {
       {ModelOutput::LATENT, "latent"},       {ModelOutput::RECONSTRUCTION, "reconstruction"},
       {ModelOutput::MU, "mu"},               {ModelOutput::LOGVAR, "logvar"},
       {ModelOutput::ATTENTION, "attention"}, {ModelOutput::LOGITS, "logits"},
+      {ModelOutput::QC_LOGITS, "qc_logits"}, {ModelOutput::COMPONENT_MU, "component_mu"},
+      {ModelOutput::COMPONENT_LOGVAR, "component_logvar"},
   };
   return table;
 }

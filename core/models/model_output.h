@@ -18,7 +18,10 @@ enum class ModelOutput {
   MU,              // posterior mean [B, latent_dim] (VAEs)
   LOGVAR,          // posterior log-variance [B, latent_dim] (VAEs)
   ATTENTION,       // decoder attention weights (factor-slot models)
-  LOGITS,          // class logits produced by the model itself
+  LOGITS,          // class logits produced by the model itself (supervised_ae) [B, classes]
+  QC_LOGITS,       // GM-VAE: logits of the component posterior q(c|x) [B, K]
+  COMPONENT_MU,    // GM-VAE: means of the prior components p(z|c) [K, latent_dim] (not per image)
+  COMPONENT_LOGVAR,  // GM-VAE: log-variances of p(z|c) [K, latent_dim] (not per image)
 };
 
 using ModelOutputs = std::map<ModelOutput, torch::Tensor>;
