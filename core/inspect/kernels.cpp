@@ -35,7 +35,7 @@ void write_kernels(const std::string& layer, const ConvLayer& conv, int64_t out_
                       {"in_channels", w.size(0)},
                       {"conv", conv.transposed ? "conv_transpose2d" : "conv2d"},
                       {"shape", {w.size(1), w.size(2)}},
-                      {"bias", conv.bias.defined() ? json_number(conv.bias[out_channel].item<double>()) : nullptr}};
+                      {"bias", conv.bias.defined() ? json_number(conv.bias[out_channel].item<double>()) : nlohmann::json(nullptr)}};
   if (w.size(0) == 1) {
     j["image"] = sink.write_png("network", dir + "kernel", kernel_image(w[0]));
     j["kernel"] = json_nested(w[0]);
