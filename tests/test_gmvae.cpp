@@ -391,7 +391,7 @@ TEST(EpochsRecipe, TrainNeedsExactlyOneOfStepsAndEpochsAndForksFromEpochNodes) {
   test::write_text(dir / "both.yaml", head + "  - {op: train, steps: 3, epochs: 2}\n");
   const auto both = run_acc("run " + (dir / "both.yaml").string() + " --dry-run");
   EXPECT_NE(both.exit_code, 0);
-  EXPECT_NE(both.output.find("exactly one of 'steps' and 'epochs'"), std::string::npos) << both.output;
+  EXPECT_NE(both.output.find("give exactly one of 'steps' and 'epochs', not both"), std::string::npos) << both.output;
   // 100 images / batch 50 = 2 steps per epoch; no node before the train op, so tags are epoch_<E>.
   test::write_text(dir / "fork.yaml", head + "  - {op: train, epochs: 2, batch_size: 50}\n"
                                             "  - {op: fork, from: epoch_1, tag: again}\n"

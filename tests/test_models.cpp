@@ -73,7 +73,7 @@ TEST(Models, EveryRegisteredModelHonoursTheContract) {
 }
 
 TEST(Models, ModelNamesListsEveryRow) {
-  EXPECT_EQ(model_names(), "linear_ae, conv_ae, conv_vae, factor_slot_vae");
+  EXPECT_EQ(model_names(), "linear_ae, conv_ae, conv_vae, supervised_ae, gmvae, factor_slot_vae");
   EXPECT_EQ(find_model_spec("nope"), nullptr);
 }
 
@@ -100,7 +100,7 @@ TEST(Models, UnknownModelErrorListsValidNames) {
   const std::string msg = error_of([] { build_model("resnet", {}, "recipe.yaml:3"); });
   EXPECT_NE(msg.find("recipe.yaml:3"), std::string::npos) << msg;
   EXPECT_NE(msg.find("'resnet'"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("linear_ae, conv_ae, conv_vae, factor_slot_vae"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("linear_ae, conv_ae, conv_vae, supervised_ae, gmvae, factor_slot_vae"), std::string::npos) << msg;
 }
 
 TEST(Models, BadOptionsNameTheField) {

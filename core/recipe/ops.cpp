@@ -273,11 +273,16 @@ std::vector<OpDef> build_table() {
                  [](const RecipeOp& op, const json& f, Plan& plan) {
                    const int64_t batch = f["batch_size"];
                    if (batch <= 0) throw Error(op.where() + ": field 'batch_size' must be positive, got " + std::to_string(batch));
-                   if ((f["steps"].get<int64_t>() > 0) == (f["epochs"].get<int64_t>() > 0))
-                     throw Error(op.where() + ": give exactly one of 'steps' and 'epochs' (a positive number)");
-                   if (f["steps"].get<int64_t>() < 0 || f["epochs"].get<int64_t>() < 0 ||
-                       f["checkpoint_every_epochs"].get<int64_t>() < -1)
-                     throw Error(op.where() + ": fields 'steps' and 'epochs' must be positive, 'checkpoint_every_epochs' >= -1");
+                   const int64_t steps_field = f["steps"], epochs_field = f["epochs"];
+                   if (steps_field > 0 && epochs_field > 0)
+                     throw Error(op.where() + ": give exactly one of 'steps' and 'epochs', not both");
+                   if (epochs_field < 0)
+                     throw Error(op.where() + ": field 'epochs' must be positive, got " + std::to_string(epochs_field));
+                   if (epochs_field == 0 && steps_field <= 0)
+                     throw Error(op.where() + ": field 'steps' must be positive, got " + std::to_string(steps_field) +
+                                 " (or train by 'epochs')");
+                   if (f["checkpoint_every_epochs"].get<int64_t>() < -1)
+                     throw Error(op.where() + ": field 'checkpoint_every_epochs' must be >= -1 (-1 = every epoch with 'epochs', 0 = never)");
                    if (f["lr"].get<double>() <= 0) throw Error(op.where() + ": field 'lr' must be positive");
                    if (!plan.model) throw Error(op.where() + ": no model yet; add create_model and attach_task ops before train");
                    if (!plan.has_training_task) throw Error(op.where() + ": no training task attached; add attach_task ops before train");
