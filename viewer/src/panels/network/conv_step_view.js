@@ -35,9 +35,10 @@ export function createConvStepView() {
     }
     const match = data.match === true;
     body.append(
-      h('div', { class: 'muted small' }, `${layer.id} · output channel ${sel.channel} · position (${xy[0]}, ${xy[1]})`),
+      h('div', { class: 'muted small' }, `${layer.id} · output channel ${sel.channel} · position (${xy[0]}, ${xy[1]})`
+        + (Array.isArray(data.input_origin) ? ` · patch from input (${data.input_origin.join(', ')})` : '') + (data.patch_padding?.flat?.().some(Boolean) ? ' · hatched: zero padding' : '')),
       h('div', { class: 'conv-equation' },
-        labelled('input patch', valueTable(data.patch, { testid: 'conv-patch' })), h('span', { class: 'op' }, '×'),
+        labelled('input patch', valueTable(data.patch, { testid: 'conv-patch', padding: data.patch_padding })), h('span', { class: 'op' }, '×'),
         labelled('kernel', valueTable(data.kernel, { testid: 'conv-kernel' })), h('span', { class: 'op' }, '='),
         labelled('product', valueTable(data.product, { testid: 'conv-product' }))),
       h('table', { class: 'grid compact kv conv-sums' }, h('tbody', {},

@@ -4,12 +4,16 @@
 import { h } from '../../ui/dom.js';
 import { fmtNumber } from '../../ui/format.js';
 
-// rows: [[v]] or a flat list (read as `columns` wide); scale: the magnitude that is full colour.
-export function valueTable(values, { columns = 3, scale = null, testid } = {}) {
+// rows: [[v]] or a flat list (read as `columns` wide); scale: the magnitude that is full colour;
+// padding: [[bool]] marking cells that read zero padding (drawn hatched).
+export function valueTable(values, { columns = 3, scale = null, testid, padding = null } = {}) {
   const rows = asRows(values, columns);
+  const pad = asRows(padding, columns);
   const max = scale ?? Math.max(1e-12, ...rows.flat().filter(Number.isFinite).map(Math.abs));
   return h('table', { class: 'value-table', dataset: testid ? { testid } : undefined },
-    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((v) => h('td', { class: 'num', style: { background: diverging(v, max) }, title: String(v) }, fmtNumber(v, 3)))))));
+    h('tbody', {}, rows.map((r, i) => h('tr', {}, r.map((v, j) => (pad[i]?.[j]
+      ? h('td', { class: 'num padding', title: 'zero padding' }, fmtNumber(v, 3))
+      : h('td', { class: 'num', style: { background: diverging(v, max) }, title: String(v) }, fmtNumber(v, 3))))))));
 }
 
 export function asRows(values, columns = 3) {

@@ -1,0 +1,43 @@
+// What the GM-VAE section and the Network view must show for a run, read from its events and
+// files (so the browser test compares against what acc wrote, for real runs and the hand-made
+// fixture alike): the mixture-health epochs per branch, K, the prior grids of the newest
+// mixture file's version, the network capture's layers, a conv-step file and a top-k scan.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { readEvents } from './fixture_runs.mjs';
+
+const versionOf = (p) => /_((?:epoch|step)_\d+)\.[a-z]+$/.exec(p)?.[1];
+
+export function gmvaeExpectations(runDir) {
+  const created = readEvents(runDir).filter((e) => e.type === 'artifact.created').map((e) => e.payload);
+  const read = (rel) => JSON.parse(fs.readFileSync(path.join(runDir, rel), 'utf8'));
+  const mixture = created.filter((a) => a.kind === 'mixture' && a.name === 'mixture_health' && a.format === 'json');
+  const epochsByLabel = {};
+  for (const a of mixture) if (Number.isFinite(a.epoch)) (epochsByLabel[a.tag] ||= new Set()).add(a.epoch);
+  // The section shows the newest file by default (step, then epoch, then log order).
+  const newest = mixture.reduce((best, a) => (!best || a.step > best.step || (a.step === best.step && (a.epoch ?? -1) >= (best.epoch ?? -1)) ? a : best), null);
+  const K = newest ? read(newest.path).components : null;
+  const priorGrids = newest ? created.filter((a) => a.kind === 'samples' && a.tag === newest.tag && a.format === 'png'
+    && /^prior_component_c_\d+_m_\d+$/.test(a.name) && versionOf(a.path) === versionOf(newest.path)).length : 0;
+  const qcMetrics = readEvents(runDir).some((e) => e.type === 'train.metrics' && Number.isFinite(e.payload.qc_neff));
+  return { epochsByLabel: Object.fromEntries(Object.entries(epochsByLabel).map(([k, s]) => [k, s.size])), K, priorGrids, newest, qcMetrics, network: networkExpectation(created, read) };
+}
+
+function networkExpectation(created, read) {
+  const net = created.filter((a) => a.kind === 'network');
+  const layersFile = net.find((a) => /^forward\/idx_\d+\/layers$/.test(a.name));
+  if (!layersFile) return null;
+  const index = Number(/idx_(\d+)/.exec(layersFile.name)[1]);
+  const layersJson = read(layersFile.path);
+  const layers = Array.isArray(layersJson) ? layersJson : layersJson.layers;
+  const conv = net.find((a) => a.tag === layersFile.tag && new RegExp(`^conv_step/idx_${index}/layer_(.+)/out_(\\d+)/x_(\\d+)_y_(\\d+)/conv_step$`).test(a.name));
+  const convData = conv && read(conv.path);
+  const [, layer, channel, x, y] = conv ? /^conv_step\/idx_\d+\/layer_(.+)\/out_(\d+)\/x_(\d+)_y_(\d+)\/conv_step$/.exec(conv.name) : [];
+  const topk = net.find((a) => a.tag === layersFile.tag && /^topk\/.+\/topk$/.test(a.name));
+  return {
+    tag: layersFile.tag, index, layers: layers.length,
+    conv: conv ? { layer, channel: Number(channel), xy: `${x},${y}`, computed: convData.computed, captured: convData.captured, match: convData.match } : null,
+    topk: topk ? { name: topk.name, k: read(topk.path).k, items: read(topk.path).items.length, layer: /^topk\/layer_(.+)\/ch_(\d+)\//.exec(topk.name)[1], channel: Number(/\/ch_(\d+)\//.exec(topk.name)[1]) } : null,
+  };
+}
