@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { readEvents } from './fixture_runs.mjs';
+import { nodeMetasByTag, readEvents } from './fixture_runs.mjs';
 
 const versionOf = (p) => /_((?:epoch|step)_\d+)\.[a-z]+$/.exec(p)?.[1];
 
@@ -21,12 +21,16 @@ export function gmvaeExpectations(runDir) {
   const priorGrids = newest ? created.filter((a) => a.kind === 'samples' && a.tag === newest.tag && a.format === 'png'
     && /^prior_component_c_\d+_m_\d+$/.test(a.name) && versionOf(a.path) === versionOf(newest.path)).length : 0;
   const qcMetrics = readEvents(runDir).some((e) => e.type === 'train.metrics' && Number.isFinite(e.payload.qc_neff));
-  return { epochsByLabel: Object.fromEntries(Object.entries(epochsByLabel).map(([k, s]) => [k, s.size])), K, priorGrids, newest, qcMetrics, network: networkExpectation(created, read) };
+  return { epochsByLabel: Object.fromEntries(Object.entries(epochsByLabel).map(([k, s]) => [k, s.size])), K, priorGrids, newest, qcMetrics, network: networkExpectation(created, read, runDir) };
 }
 
-function networkExpectation(created, read) {
-  const net = created.filter((a) => a.kind === 'network');
-  const layersFile = net.find((a) => /^forward\/idx_\d+\/layers$/.test(a.name));
+// The view groups network files by the node they describe (an epoch-end capture is labelled with
+// its branch but names its epoch node), so `tag` is that node's tag. The newest capture counts.
+function networkExpectation(created, read, runDir) {
+  const tagById = Object.fromEntries(Object.values(nodeMetasByTag(runDir)).map((m) => [m.id, m.tag]));
+  const net = created.filter((a) => a.kind === 'network').map((a) => ({ ...a, tag: tagById[a.node] ?? a.tag }));
+  const layersFile = net.findLast((a) => /^forward\/idx_\d+\/layers$/.test(a.name) && net.some((b) => b.tag === a.tag && /^topk\//.test(b.name)))
+    || net.findLast((a) => /^forward\/idx_\d+\/layers$/.test(a.name));
   if (!layersFile) return null;
   const index = Number(/idx_(\d+)/.exec(layersFile.name)[1]);
   const layersJson = read(layersFile.path);
@@ -34,10 +38,11 @@ function networkExpectation(created, read) {
   const conv = net.find((a) => a.tag === layersFile.tag && new RegExp(`^conv_step/idx_${index}/layer_(.+)/out_(\\d+)/x_(\\d+)_y_(\\d+)/conv_step$`).test(a.name));
   const convData = conv && read(conv.path);
   const [, layer, channel, x, y] = conv ? /^conv_step\/idx_\d+\/layer_(.+)\/out_(\d+)\/x_(\d+)_y_(\d+)\/conv_step$/.exec(conv.name) : [];
+  const inspectFile = conv && net.findLast((a) => a.tag === layersFile.tag && a.name === `inspect/idx_${index}/layer_${layer}/ch_${channel}/inspect`);
   const topk = net.find((a) => a.tag === layersFile.tag && /^topk\/.+\/topk$/.test(a.name));
   return {
     tag: layersFile.tag, index, layers: layers.length,
-    conv: conv ? { layer, channel: Number(channel), xy: `${x},${y}`, computed: convData.computed, captured: convData.captured, match: convData.match } : null,
+    conv: conv ? { layer, channel: Number(channel), xy: `${x},${y}`, computed: convData.computed, captured: convData.captured, match: convData.match, inspectXy: inspectFile ? read(inspectFile.path).xy ?? null : null } : null,
     topk: topk ? { name: topk.name, k: read(topk.path).k, items: read(topk.path).items.length, layer: /^topk\/layer_(.+)\/ch_(\d+)\//.exec(topk.name)[1], channel: Number(/\/ch_(\d+)\//.exec(topk.name)[1]) } : null,
   };
 }

@@ -118,6 +118,18 @@ viewerTest('network: conv step computed = captured, inspect overlay with the rec
   await screenshot(page, 'network-conv-step');
 });
 
+viewerTest('network: a click on the channel map picks a probe position and names the command for it', async (page) => {
+  const { tag, index, conv } = expect.network;
+  await open(page, { view: 'network', net_label: tag, net_idx: String(index), net_layer: conv.layer, net_ch: String(conv.channel) });
+  const map = await waitHook(page, '[data-testid=inspect-channel] img', 'channel map');
+  await expectImagesLoaded(page, '[data-testid=inspect-channel] img', 'channel map');
+  await map.click({ position: { x: 1, y: 1 } }); // the top-left cell
+  await page.waitForURL(/net_xy=0%2C0|net_xy=0,0/);
+  const probed = conv.inspectXy; // the position the channel's inspect.json describes
+  if (!(probed && probed.x === 0 && probed.y === 0))
+    await waitText(page, page.locator('[data-testid=probe-hint-command]'), new RegExp(`acc inspect ${runId}/${tag} --index ${index} --layer ${conv.layer.replace('.', '\\.')} --channel ${conv.channel} --xy 0,0`), 'command for the new probe');
+});
+
 viewerTest('network: top-k gallery of k inputs with scores; perturbation strip', async (page) => {
   const { tag, index, topk } = expect.network;
   assert.ok(topk, 'the run has a top-k scan');

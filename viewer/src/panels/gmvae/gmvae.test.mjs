@@ -68,10 +68,19 @@ test('posterior-local samples: the newest file of that test row under the label'
   const list = listOf(file('samples', 'k4', 'posterior_local_idx_0_m_16', 'epoch_1', 'png'), file('samples', 'k4', 'posterior_local_idx_0_m_16', 'epoch_1'),
     file('samples', 'k4', 'posterior_local_idx_0_m_16', 'epoch_2', 'png'), file('samples', 'k4', 'posterior_local_idx_0_m_16', 'epoch_2'),
     file('samples', 'k4', 'posterior_local_idx_12_m_4', 'step_300', 'png'), file('samples', 'k4', 'posterior_local_idx_12_m_4', 'step_300'));
-  const p0 = posteriorLocalFiles(list, 'k4', 0);
+  const k4 = { id: 'n-k4', tag: 'k4' };
+  const p0 = posteriorLocalFiles(list, k4, 0);
   assert.equal(p0.png.path, 'samples/k4/posterior_local_idx_0_m_16_epoch_2.png');
   assert.equal(p0.json.path, 'samples/k4/posterior_local_idx_0_m_16_epoch_2.json', 'the JSON of the same version');
-  assert.equal(posteriorLocalFiles(list, 'k4', 12).m, 4);
-  assert.equal(posteriorLocalFiles(list, 'k4', 1), null, 'row 1 has none: the panel shows the command');
-  assert.equal(posteriorLocalFiles(list, 'k8', 0), null, 'another label');
+  assert.equal(posteriorLocalFiles(list, k4, 12).m, 4);
+  assert.equal(posteriorLocalFiles(list, k4, 1), null, 'row 1 has none: the panel shows the command');
+  assert.equal(posteriorLocalFiles(list, { id: 'n-k8', tag: 'k8' }, 0), null, 'another node');
+});
+
+test('posterior-local samples of a train op\'s epoch end belong to the epoch node they name', () => {
+  const epochFile = (format) => ({ type: 'artifact.created', payload: { kind: 'samples', name: 'posterior_local_idx_0_m_16', tag: 'init', node: 'id-e3', step: 300, epoch: 3, format,
+    path: `samples/init/posterior_local_idx_0_m_16_epoch_3.${format}`, latest: `samples/init/posterior_local_idx_0_m_16_latest.${format}` } });
+  const list = listOf(epochFile('png'), epochFile('json'));
+  assert.equal(posteriorLocalFiles(list, { id: 'id-e3', tag: 'init_epoch_3' }, 0).png.epoch, 3, 'labelled with the branch, named by node');
+  assert.equal(posteriorLocalFiles(list, { id: 'id-e2', tag: 'init_epoch_2' }, 0), null, 'another epoch node');
 });

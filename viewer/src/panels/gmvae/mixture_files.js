@@ -110,10 +110,12 @@ export function priorComponentFiles(list, label, version) {
   return [...byComponent.values()].sort((a, b) => a.component - b.component);
 }
 
-// The newest posterior-local samples of test row `index` under `label`: {m, png, json} or null.
-export function posteriorLocalFiles(list, label, index) {
-  const matching = findArtifacts(list, { kind: 'samples', label, name: POSTERIOR_NAME })
-    .filter((a) => Number(POSTERIOR_NAME.exec(a.name)[1]) === index);
+// The newest posterior-local samples of test row `index` for checkpoint node `node` ({id, tag}):
+// files labelled with its tag (evaluations, `acc inspect`) or naming it as their node (a train
+// op's epoch-end files, labelled with the branch). {m, png, json} or null.
+export function posteriorLocalFiles(list, node, index) {
+  const matching = findArtifacts(list, { kind: 'samples', name: POSTERIOR_NAME })
+    .filter((a) => (a.tag === node.tag || (node.id && a.node === node.id)) && Number(POSTERIOR_NAME.exec(a.name)[1]) === index);
   const png = newestOf(matching.filter((a) => a.format === 'png'));
   if (!png) return null;
   const json = newestOf(matching.filter((a) => a.format === 'json' && a.name === png.name && versionKey(a) === versionKey(png)));

@@ -38,7 +38,7 @@ export function createPosteriorSamples(ctx) {
     const node = explorerNode(store, params);
     const point = /^\d+$/.test(params.point || '') ? Number(params.point) : null;
     const row = node && point !== null ? await latest(() => testRowOf(store, node, params, point)) : null;
-    const files = node && row !== null ? posteriorLocalFiles(list, node.tag, row) : null;
+    const files = node && row !== null ? posteriorLocalFiles(list, node, row) : null;
     const key = JSON.stringify([node?.tag, point, row, files?.png.path]);
     if (key === shownKey) return;
     shownKey = key;

@@ -81,3 +81,17 @@ test('probe positions from the URL and 3x3 tables', () => {
   assert.match(diverging(1, 1), /^rgba\(178, 24, 43, 0\.75\)$/, 'positive: red');
   assert.match(diverging(-0.5, 1), /^rgba\(33, 102, 172, 0\.375\)$/, 'negative: blue, by magnitude');
 });
+
+test('epoch-end captures (labelled with the branch) group under the epoch node they name', () => {
+  const epochNet = (name, node, epoch, format = 'json') => ({ type: 'artifact.created', payload: { kind: 'network', tag: 'init', name, format, node, step: 100 * epoch, epoch,
+    path: `network/init/${name}_epoch_${epoch}.${format}`, latest: `network/init/${name}_latest.${format}` } });
+  const tags = { 'id-e1': 'init_epoch_1', 'id-e2': 'init_epoch_2' };
+  const log = createArtifactLog();
+  foldArtifactEvents(log, [epochNet('forward/idx_0/layers', 'id-e1', 1), epochNet('forward/idx_0/layers', 'id-e2', 2),
+    net('init_epoch_2', 'inspect/idx_0/layer_c1/ch_0/inspect', 'json', 200)]);
+  const index = networkIndex(log.list, (a) => tags[a.node] ?? a.tag);
+  assert.deepEqual([...index.keys()].sort(), ['init_epoch_1', 'init_epoch_2']);
+  const e2 = index.get('init_epoch_2');
+  assert.match(netFile(e2, 'forward/idx_0', 'layers.json').path, /_epoch_2\.json$/);
+  assert.ok(netFile(e2, 'inspect/idx_0/layer_c1/ch_0', 'inspect.json'), 'acc inspect of that node joins its epoch capture');
+});

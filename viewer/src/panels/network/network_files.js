@@ -7,18 +7,24 @@
 
 import { findArtifacts, compareVersions } from '../../data/artifact_log.js';
 
-// label -> dir -> 'leaf.format' -> newest artifact entry
-export function networkIndex(list) {
+// node tag -> dir -> 'leaf.format' -> newest artifact entry. Files are grouped by the node
+// they describe (`tagOf(a)`: the tag of the event's node, else its label): `acc inspect` labels
+// them with the node's tag, while a train op's epoch-end captures are labelled with the branch
+// and name their epoch node, so each epoch node is one entry here and a request for more files
+// names that node. Of one leaf, the latest step wins, then the later announcement.
+export function networkIndex(list, tagOf = (a) => a.tag) {
   const out = new Map();
   for (const a of findArtifacts(list, { kind: 'network' })) {
     const cut = a.name.lastIndexOf('/');
     const dir = cut < 0 ? '' : a.name.slice(0, cut);
     const leaf = `${a.name.slice(cut + 1)}.${a.format}`;
-    if (!out.has(a.tag)) out.set(a.tag, new Map());
-    const dirs = out.get(a.tag);
+    const tag = tagOf(a);
+    if (!out.has(tag)) out.set(tag, new Map());
+    const dirs = out.get(tag);
     if (!dirs.has(dir)) dirs.set(dir, new Map());
     const files = dirs.get(dir);
-    if (!files.has(leaf) || compareVersions(a, files.get(leaf)) >= 0) files.set(leaf, a);
+    const old = files.get(leaf);
+    if (!old || (a.step ?? -1) > (old.step ?? -1) || ((a.step ?? -1) === (old.step ?? -1) && a.seq > old.seq)) files.set(leaf, a);
   }
   return out;
 }

@@ -52,11 +52,12 @@ export function createNetworkView(ctx) {
 
   async function update() {
     if (!visible) return;
-    const index = networkIndex(artifactLogOf(store).list);
+    const tagById = new Map(store.nodes().map((n) => [n.id, n.tag]));
+    const index = networkIndex(artifactLogOf(store).list, (a) => tagById.get(a.node) ?? a.tag);
     const params = getParams();
     const labels = [...index.keys()].filter((l) => childValues(index.get(l), 'forward', 'idx').length);
     const fallbackTag = store.summary?.current_node?.tag || store.nodes().at(-1)?.tag;
-    const label = labels.includes(params.net_label) ? params.net_label : labels.includes(fallbackTag) ? fallbackTag : labels[0];
+    const label = labels.includes(params.net_label) ? params.net_label : labels.includes(fallbackTag) ? fallbackTag : labels.at(-1);
     body.hidden = !label;
     clear(message);
     if (!label) {
