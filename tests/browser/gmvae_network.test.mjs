@@ -15,6 +15,7 @@ import { OUTPUT_DIR, checkPrerequisites } from './env.mjs';
 import { BrowserSession, formatErrors, runHash, screenshot, viewerUrl, waitAttr, waitHook } from './browser_session.mjs';
 import { expectImagesLoaded, waitText } from './page_checks.mjs';
 import { makeFixtureRun } from './fixture_runs.mjs';
+import { checkServeSupport, startServe } from './served_run.mjs';
 import { addGmvaeFixture } from './gmvae_fixture.mjs';
 import { gmvaeExpectations } from './gmvae_expect.mjs';
 
@@ -148,3 +149,42 @@ viewerTest('network: an example without files shows the exact acc inspect comman
   await waitText(page, page.locator('[data-testid=network-hint-command]'), new RegExp(`^acc inspect ${runId}/${tag} --index 9999 --runs ${ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), 'command for the missing capture');
   assert.equal(await page.locator('[data-testid=network-hint-compute]').count(), 0, 'no Compute button from file://');
 });
+
+// Served by `acc serve`, a missing capture gets a Compute button that sends the same request as
+// the command. When this acc's server has no inspect endpoint yet, the request is answered by the
+// test (page.route), which still checks what the page sends.
+viewerTest('served: Compute asks acc serve for the missing capture with the token', async (page) => {
+  await checkServeSupport();
+  const { tag, index } = expect.network;
+  const serve = await startServe(ROOT);
+  try {
+    await page.goto(serve.url);
+    await page.waitForURL(/token=/);
+    const url = new URL(page.url());
+    const wanted = index + 1;
+    url.hash = runHash(runId, { view: 'network', net_label: tag, net_idx: String(wanted) });
+    const sent = [];
+    let served = false; // acc serve answered the request itself
+    await page.route('**/api/runs/*/inspect', async (route) => {
+      const request = route.request();
+      sent.push({ url: request.url(), body: request.postDataJSON(), token: request.headers()['x-acc-token'] });
+      const real = await route.fetch();
+      if (real.status() !== 404) { served = true; return route.fulfill({ response: real }); }
+      return route.fulfill({ json: { ok: true, paths: [] } }); // no endpoint in this acc: answer as it would
+    });
+    await page.goto(url.href);
+    const button = await waitHook(page, '[data-testid=network-hint-compute]', 'Compute button (served page)', { timeout: 20000 });
+    await button.click();
+    await waitText(page, page.locator('[data-testid=network-hint-status]'), /done|computing/, 'request sent');
+    assert.equal(sent.length, 1, 'one request');
+    assert.match(sent[0].url, new RegExp(`/api/runs/${runId}/inspect$`));
+    assert.deepEqual(sent[0].body, { node: tag, index: wanted });
+    assert.equal(sent[0].token, serve.token, 'the token from the URL acc serve printed');
+    if (served) { // the capture's events reach the page through the run's log
+      await waitText(page, page.locator('[data-testid=network-hint-status]'), /done/, 'acc serve computed it', { timeout: 60000 });
+      await waitAttr(page, '[data-testid=network-layer-row]', 'data-layer', (v) => v.length === expect.network.layers, 'the new capture\'s layers', { timeout: 30000 });
+    }
+  } finally {
+    serve.stop();
+  }
+}, { timeout: 120000 });
