@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createArtifactLog, foldArtifactEvents, findArtifacts, newestOf, versionOf, labelsOf, fileUrl } from './artifact_log.js';
-import { inspectCommand, inspectBody, runsRootOf } from './inspect_request.js';
+import { inspectCommand, inspectBody, runsRootOf, evalArtifactsCommand } from './inspect_request.js';
 
 const created = (kind, tag, name, version, format = 'json', extra = {}) => {
   const m = /^(epoch|step)_(\d+)$/.exec(version);
@@ -50,6 +50,10 @@ test('the inspect command and the served body ask for the same thing', () => {
   assert.deepEqual(inspectBody(spec), { node: 'trained', index: 7, layer: 'encoder.conv1', channel: 3, xy: [4, 5], perturb: [2, -1.5], topk: 8, topk_metric: 'mean', subset: 500 });
   assert.equal(inspectCommand({ runId: 'r', tag: 't', index: 0, posteriorSamples: 16 }, '/data/my runs'), "acc inspect r/t --index 0 --posterior-samples 16 --runs '/data/my runs'");
   assert.deepEqual(inspectBody({ runId: 'r', tag: 't', index: 0, channel: 0 }), { node: 't', index: 0, channel: 0 }, 'channel 0 is kept');
+});
+
+test('the acc eval command for a node\'s mixture files', () => {
+  assert.equal(evalArtifactsCommand('r', 'k4_epoch_2', ['mixture_health', 'mixture_samples'], '/w/runs'), 'acc eval r/k4_epoch_2 --artifacts mixture_health mixture_samples --runs /w/runs');
 });
 
 test('the runs root is known on disk only', () => {

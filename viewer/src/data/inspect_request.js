@@ -38,6 +38,14 @@ export function inspectBody(spec) {
   return body;
 }
 
+// `acc eval` writing a node's evaluation artifacts (README: `--artifacts mixture_health
+// mixture_samples` for a GM-VAE's mixture files), for panels whose files come from evaluations.
+export function evalArtifactsCommand(runId, tag, artifacts, runsRoot = null) {
+  const args = ['acc', 'eval', `${runId}/${tag}`, '--artifacts', ...artifacts];
+  if (runsRoot) args.push('--runs', runsRoot);
+  return args.map(shellQuote).join(' ');
+}
+
 // The runs root directory on disk of a run opened from file:// (its URL's parent), else null: a
 // served page's paths are the server's, and acc serve knows its root.
 export function runsRootOf(runUrl) {

@@ -7,6 +7,7 @@
 import { h, setText } from '../../ui/dom.js';
 import { fillSelect } from '../../ui/select.js';
 import { artifactLogOf, versionLabel, newestOf } from '../../data/artifact_log.js';
+import { evalArtifactsCommand, runsRootOf } from '../../data/inspect_request.js';
 import { mixtureHealthFiles, priorComponentFiles, versionKey } from './mixture_files.js';
 import { createMixtureCharts } from './mixture_charts.js';
 import { createUsageView } from './usage_view.js';
@@ -38,7 +39,7 @@ export function createGmvaeSection(ctx) {
     if (el.hidden) return;
     version = log.version;
     noFiles.hidden = files.length > 0;
-    setText(noFiles, files.length ? '' : 'No mixture-health files yet: a GM-VAE train op writes them at each epoch end (and evaluate ops), under mixture/<label>/.');
+    setText(noFiles, files.length ? '' : missingLine(store));
     picked.hidden = usage.el.hidden = priors.el.hidden = !files.length;
     mixtureCharts.show(files);
     if (files.length) showFile(files);
@@ -53,7 +54,8 @@ export function createGmvaeSection(ctx) {
     const label = file.tag;
     const version = versionKey(file);
     const what = `${label} ${versionLabel(file)}`;
-    const showPriors = () => priors.show(priorComponentFiles(artifactLogOf(store).list, label, version), weights.path === file.path ? weights.p : null, what);
+    const nodeTag = store.nodes().find((n) => n.id === file.node)?.tag ?? null;
+    const showPriors = () => priors.show(priorComponentFiles(artifactLogOf(store).list, label, version), weights.path === file.path ? weights.p : null, what, nodeTag);
     usage.show(file, (data) => { weights = { path: file.path, p: data.p || null }; showPriors(); });
     showPriors();
   }
@@ -64,4 +66,11 @@ export function createGmvaeSection(ctx) {
     setParams: () => { version = -1; update(); },
     destroy: () => { mixtureCharts.destroy(); qc.destroy(); },
   };
+}
+
+// What makes mixture files: a train op with `epochs:` at each epoch end, or an evaluation.
+function missingLine(store) {
+  const tag = store.summary?.current_node?.tag || store.nodes().at(-1)?.tag;
+  const command = tag ? `; for node ${tag}: ${evalArtifactsCommand(store.runId, tag, ['mixture_health', 'mixture_samples'], runsRootOf(store.runUrl))}` : '';
+  return `No mixture-health files yet: a GM-VAE train op with epochs: writes them at each epoch end${command}`;
 }

@@ -7,6 +7,7 @@ import { h, clear } from '../../ui/dom.js';
 import { fmtNumber } from '../../ui/format.js';
 import { loadMirrored } from '../../data/mirrored_json.js';
 import { artifactImage } from '../node_images.js';
+import { evalArtifactsCommand, runsRootOf } from '../../data/inspect_request.js';
 
 export function createPriorGrids({ store }) {
   const body = h('div', { class: 'prior-grids', dataset: { testid: 'prior-grids' } });
@@ -14,15 +15,17 @@ export function createPriorGrids({ store }) {
   let shown = '';
 
   // files: mixture_files.js's priorComponentFiles(...); p: the file's p (or null); what: the
-  // label and version they belong to, for the line shown when there are none.
-  function show(files, p, what) {
+  // label and version they belong to, for the line shown when there are none; nodeTag: the node
+  // of the mixture file, whose evaluation would write them.
+  function show(files, p, what, nodeTag) {
     const key = JSON.stringify([files.map((f) => f.png?.path), p, what]);
     if (key === shown) return;
     shown = key;
     clear(body);
     if (!files.length) {
       body.append(h('div', { class: 'muted small', dataset: { testid: 'prior-grids-missing' } },
-        `No prior-component samples for ${what}: a GM-VAE train op writes them at each epoch end, with the mixture-health file.`));
+        `No prior-component samples for ${what}`
+        + (nodeTag ? `; make them with ${evalArtifactsCommand(store.runId, nodeTag, ['mixture_health', 'mixture_samples'], runsRootOf(store.runUrl))}` : '')));
       return;
     }
     for (const f of files) {

@@ -49,6 +49,17 @@ export function createNetworkView(ctx) {
     message, body);
   const latest = latestOnly();
   let visible = false;
+  let messageKey = ''; // what the message line says, so a poll does not rebuild a pending Compute
+
+  // Shows `build()` in the message line unless the same message (by key) is already there.
+  function say(key, build) {
+    if (key === messageKey) return;
+    messageKey = key;
+    clear(message);
+    const content = build();
+    if (typeof content === 'string') setText(message, content);
+    else message.append(content);
+  }
 
   async function update() {
     if (!visible) return;
@@ -59,12 +70,10 @@ export function createNetworkView(ctx) {
     const fallbackTag = store.summary?.current_node?.tag || store.nodes().at(-1)?.tag;
     const label = labels.includes(params.net_label) ? params.net_label : labels.includes(fallbackTag) ? fallbackTag : labels.at(-1);
     body.hidden = !label;
-    clear(message);
     if (!label) {
-      if (!store.loaded) return setText(message, 'Loading…');
-      if (!fallbackTag) return setText(message, 'No checkpoint node yet: there is nothing to inspect.');
-      message.append(computeHint(store, 'Network inspection', { runId: store.runId, tag: fallbackTag, index: 0 }, { testid: 'network-hint' }));
-      return;
+      if (!store.loaded) return say('loading', () => 'Loading…');
+      if (!fallbackTag) return say('no node', () => 'No checkpoint node yet: there is nothing to inspect.');
+      return say(`hint|${fallbackTag}`, () => computeHint(store, 'Network inspection', { runId: store.runId, tag: fallbackTag, index: 0 }, { testid: 'network-hint' }));
     }
     const dirs = index.get(label);
     const indices = childValues(dirs, 'forward', 'idx');
@@ -75,12 +84,12 @@ export function createNetworkView(ctx) {
     const spec = { runId: store.runId, tag: label, index: wantedIndex };
     if (!layersFile) {
       body.hidden = true;
-      message.append(computeHint(store, `Forward capture of test row ${wantedIndex}`, spec, { testid: 'network-hint' }));
-      return;
+      return say(`hint|${label}|${wantedIndex}`, () => computeHint(store, `Forward capture of test row ${wantedIndex}`, spec, { testid: 'network-hint' }));
     }
     const layersData = await latest(() => loadMirrored(store, layersFile.path));
     const layers = layersOf(layersData);
-    if (!layers) return setText(message, `${layersFile.path}: not in the viewer mirror yet, or not a list of layers`);
+    if (!layers) return say(`bad|${layersFile.path}`, () => `${layersFile.path}: not in the viewer mirror yet, or not a list of layers`);
+    say('', () => '');
     const layer = layers.find((l) => String(l.id) === params.net_layer) || layers[0];
     const channel = /^\d+$/.test(params.net_ch || '') ? Number(params.net_ch) : 0;
     const sel = { label, index: wantedIndex, layer, layers, channel, xy: parseXy(params.net_xy), vector: params.net_vec, dim: params.net_dim, topk: params.net_topk };
