@@ -21,7 +21,24 @@ export function gmvaeExpectations(runDir) {
   const priorGrids = newest ? created.filter((a) => a.kind === 'samples' && a.tag === newest.tag && a.format === 'png'
     && /^prior_component_c_\d+_m_\d+$/.test(a.name) && versionOf(a.path) === versionOf(newest.path)).length : 0;
   const qcMetrics = readEvents(runDir).some((e) => e.type === 'train.metrics' && Number.isFinite(e.payload.qc_neff));
-  return { epochsByLabel: Object.fromEntries(Object.entries(epochsByLabel).map(([k, s]) => [k, s.size])), K, priorGrids, newest, qcMetrics, network: networkExpectation(created, read, runDir) };
+  return { epochsByLabel: Object.fromEntries(Object.entries(epochsByLabel).map(([k, s]) => [k, s.size])), K, priorGrids, newest, qcMetrics,
+    posterior: posteriorExpectation(created, read, runDir), network: networkExpectation(created, read, runDir) };
+}
+
+// The explorer's node (the current one, which the recipe evaluates with a projection), a point
+// whose test row has posterior-local samples for that node (by its tag or as their node), and
+// one whose row has none: {tag, withFile: {point, row} | null, without: {point, row}}.
+function posteriorExpectation(created, read, runDir) {
+  const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8'));
+  const metas = nodeMetasByTag(runDir);
+  const tag = [summary.current_node?.tag, ...Object.keys(metas)].find((t) => t && fs.existsSync(path.join(runDir, 'projections', t, 'latent_2d_pca_latest.json')));
+  if (!tag) return null;
+  const rows = read(`projections/${tag}/latent_2d_pca_latest.json`).index;
+  const withSamples = new Set(created.filter((a) => a.kind === 'samples' && a.format === 'png' && (a.tag === tag || a.node === metas[tag].id))
+    .map((a) => /^posterior_local_idx_(\d+)_m_\d+$/.exec(a.name)?.[1]).filter(Boolean).map(Number));
+  const point = rows.findIndex((r) => withSamples.has(r));
+  const other = rows.findIndex((r) => !withSamples.has(r));
+  return { tag, withFile: point >= 0 ? { point, row: rows[point] } : null, without: { point: other, row: rows[other] } };
 }
 
 // The view groups network files by the node they describe (an epoch-end capture is labelled with

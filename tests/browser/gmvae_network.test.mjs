@@ -1,7 +1,9 @@
 // Browser tests of the GM-VAE section, the posterior samples under the latent explorer and the
-// Network view (issue #9): a run with GM-VAE and network-inspection files, opened from file://
-// in headless Chromium; every expectation is read back from the run's own files
-// (gmvae_expect.mjs), and no page may log a console error.
+// Network view (issue #9): a tiny real GM-VAE run inspected with `acc inspect` (gmvae_runs.mjs),
+// opened from file:// in headless Chromium; every expectation is read back from the run's own
+// files (gmvae_expect.mjs), and no page may log a console error. ACC_GMVAE_FIXTURE=1 runs the
+// same checks on hand-made files added to the viewer fixture run (gmvae_fixture.mjs), for an acc
+// without the gmvae model or `acc inspect`.
 //
 // Run: node --test tests/browser/gmvae_network.test.mjs   (CTest: viewer_gmvae_browser, label browser)
 // How to add a check: add a viewerTest(...) below; it gets a fresh page whose console errors
@@ -18,6 +20,7 @@ import { makeFixtureRun } from './fixture_runs.mjs';
 import { checkServeSupport, startServe } from './served_run.mjs';
 import { addGmvaeFixture } from './gmvae_fixture.mjs';
 import { gmvaeExpectations } from './gmvae_expect.mjs';
+import { checkGmvaeSupport, makeInspectedGmvaeRun } from './gmvae_runs.mjs';
 
 const OUT = path.join(OUTPUT_DIR, 'gmvae');
 const ROOT = path.join(OUT, 'runs');
@@ -30,8 +33,13 @@ let expect; // gmvaeExpectations(runDir)
 before(async () => {
   checkPrerequisites();
   fs.rmSync(OUT, { recursive: true, force: true });
-  runDir = await makeFixtureRun(ROOT, ['steps=2']);
-  await addGmvaeFixture(runDir, 'lr_low_trained');
+  if (process.env.ACC_GMVAE_FIXTURE === '1') {
+    runDir = await makeFixtureRun(ROOT, ['steps=2']);
+    await addGmvaeFixture(runDir, 'lr_high_trained'); // the current node: the explorer's
+  } else {
+    await checkGmvaeSupport();
+    ({ runDir } = await makeInspectedGmvaeRun(ROOT));
+  }
   runId = path.basename(runDir);
   expect = gmvaeExpectations(runDir);
   session = await BrowserSession.launch();
@@ -78,17 +86,18 @@ viewerTest('overview: mixture health over epochs, component usage bars and prior
 });
 
 viewerTest('explorer: the selected point shows its posterior samples, or the acc inspect command', async (page) => {
-  const tag = expect.newest.tag;
+  const { tag, withFile, without } = expect.posterior;
   await open(page, { view: 'explorer', node: tag });
   await waitAttr(page, '[data-testid=explorer]', 'data-points-drawn', (v) => Number(v[0]) > 0, 'explorer points');
-  await page.evaluate(() => window.__accExplorer.select(0));
-  const projection = JSON.parse(fs.readFileSync(path.join(runDir, 'projections', tag, 'latent_2d_pca_latest.json'), 'utf8'));
-  const row = projection.index[0];
-  await waitText(page, page.locator('[data-testid=posterior-info]'), new RegExp(`point 0 = test row ${row}\\b`), 'selected point named with its test row');
-  const hasFile = fs.readdirSync(path.join(runDir, 'samples', tag)).some((f) => new RegExp(`^posterior_local_idx_${row}_m_\\d+_`).test(f));
-  if (hasFile) await expectImagesLoaded(page, '[data-testid=posterior-image]', 'posterior samples of the selected point');
-  else await waitText(page, page.locator('[data-testid=posterior-hint-command]'), new RegExp(`acc inspect ${runId}/${tag} --index ${row} --posterior-samples \\d+`), 'command for the missing samples');
-  await screenshot(page, 'gmvae-posterior');
+  if (withFile) {
+    await page.evaluate((i) => window.__accExplorer.select(i), withFile.point);
+    await waitText(page, page.locator('[data-testid=posterior-info]'), new RegExp(`point ${withFile.point} = test row ${withFile.row}\\b`), 'selected point named with its test row');
+    await expectImagesLoaded(page, '[data-testid=posterior-image]', 'posterior samples of the selected point');
+    await screenshot(page, 'gmvae-posterior');
+  }
+  await page.evaluate((i) => window.__accExplorer.select(i), without.point);
+  await waitText(page, page.locator('[data-testid=posterior-info]'), new RegExp(`point ${without.point} = test row ${without.row}\\b`), 'another point');
+  await waitText(page, page.locator('[data-testid=posterior-hint-command]'), new RegExp(`^acc inspect ${runId}/${tag} --index ${without.row} --posterior-samples \\d+ --runs `), 'command for the missing samples');
 });
 
 viewerTest('network: layers as layers.json lists them, input and layer picture loaded', async (page) => {

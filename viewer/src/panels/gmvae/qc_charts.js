@@ -17,7 +17,7 @@ const TITLES = {
 export function createQcCharts({ store, seriesColor }) {
   const grid = h('div', { class: 'chart-grid chart-grid-small' });
   const el = h('div', { class: 'card', hidden: true }, h('h3', {}, 'q(c|x) during training (train.metrics)'), grid);
-  const charts = createChartSet(grid, (key) => ({ title: TITLES[key] || key, height: 150, dataset: { testid: 'qc-chart', metric: key } }));
+  const charts = createChartSet(grid, (key) => ({ title: TITLES[key] || key, height: 150, showPoints: true, dataset: { testid: 'qc-chart', metric: key } }));
 
   // Returns true when there is something to draw.
   function update() {
