@@ -29,10 +29,12 @@ export function createGmvaeSection(ctx) {
     noFiles, mixtureCharts.el, picked, h('div', { class: 'gmvae-row' }, usage.el, priors.el), qc.el);
   let version = -1;
   let weights = { path: null, p: null }; // a mixture file's p, for the prior grids' captions
+  let hasQc = false;
 
-  function update() {
+  // `events`: new event lines arrived (the q(c|x) series re-read the log only then).
+  function update(events = true) {
     const log = artifactLogOf(store);
-    const hasQc = qc.update();
+    if (events) hasQc = qc.update();
     if (log.version === version && !el.hidden) return;
     const files = mixtureHealthFiles(log.list);
     el.hidden = !files.length && !hasQc;
@@ -62,8 +64,8 @@ export function createGmvaeSection(ctx) {
 
   return {
     el,
-    update: (change) => { if (!change || change.first || change.events || change.files?.length) update(); },
-    setParams: () => { version = -1; update(); },
+    update: (change) => { if (!change || change.first || change.events || change.files?.length) update(!change || change.first || change.events > 0); },
+    setParams: () => { version = -1; update(false); },
     destroy: () => { mixtureCharts.destroy(); qc.destroy(); },
   };
 }
