@@ -51,7 +51,7 @@ export function createInspectView(ctx, { onProbe, onChannel }) {
       return;
     }
     const probe = data.xy || null;
-    setText(stats, `${layer.id} ch ${sel.channel} · ${size[0]}×${size[1]} · min ${fmtNumber(data.min)} · max ${fmtNumber(data.max)} · mean ${fmtNumber(data.mean)} · argmax at ${(data.argmax_xy || []).join(',')}`
+    setText(stats, `${layer.id} ch ${sel.channel} · ${size[0]}×${size[1]} · min ${fmtNumber(data.min)} · max ${fmtNumber(data.max)} · mean ${fmtNumber(data.mean)} · argmax at ${xyText(data.argmax_xy)}`
       + (probe ? ` · probe (${probe.x}, ${probe.y}) = ${fmtNumber(probe.value)}` : ' · no probe'));
     const channelImg = imageOf(store, dirs, dir, 'channel.png', 'channel map');
     const mapBox = h('div', { class: 'probe-box', dataset: { testid: 'inspect-channel' } }, channelImg);
@@ -83,6 +83,12 @@ export function createInspectView(ctx, { onProbe, onChannel }) {
   }
 
   return { el, show };
+}
+
+// [x, y] or {x, y} as "x,y".
+function xyText(xy) {
+  if (Array.isArray(xy)) return xy.join(',');
+  return xy && typeof xy === 'object' ? `${xy.x},${xy.y}` : '?';
 }
 
 function imageOf(store, dirs, dir, leaf, what) {
