@@ -25,17 +25,10 @@ export function createInspectView(ctx, { onProbe, onChannel }) {
 
   async function show({ store, dirs, sel, hint: makeHint }) {
     const layer = sel.layer;
-    const count = channelCount(layer);
-    const size = spatialSize(layer);
-    el.hidden = false;
-    if (layer.kind !== 'spatial' || !size) {
-      const key = `vector|${layer.id}`;
-      if (key === shown) return;
-      shown = key;
-      clear(body); clear(hint); setText(stats, `${layer.id} is a vector layer: channel inspection is for spatial layers (pick one in the list).`);
-      channelSelect.parentElement.hidden = true;
-      return;
-    }
+    // acc holds a vector layer as one channel of 1 x D, so element d is position (d, 0).
+    const vector = layer.kind !== 'spatial';
+    const count = vector ? 1 : channelCount(layer);
+    const size = vector ? [channelCount(layer) || 1, 1] : spatialSize(layer);
     channelSelect.parentElement.hidden = false;
     fillSelect(channelSelect, Array.from({ length: count || 1 }, (_, c) => String(c)), String(sel.channel));
     const dir = netDirs.inspect(sel.index, layer.id, sel.channel);

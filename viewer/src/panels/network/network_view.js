@@ -11,7 +11,7 @@ import { fillSelect } from '../../ui/select.js';
 import { artifactLogOf } from '../../data/artifact_log.js';
 import { loadMirrored, latestOnly } from '../../data/mirrored_json.js';
 import { computeHint } from '../../ui/compute_hint.js';
-import { networkIndex, netDirs, netFile, childValues, parseXy } from './network_files.js';
+import { networkIndex, netDirs, netFile, childValues, channelCount, parseXy } from './network_files.js';
 import { createForwardView } from './forward_view.js';
 import { createLayersList } from './layers_list.js';
 import { createInspectView } from './inspect_view.js';
@@ -91,7 +91,9 @@ export function createNetworkView(ctx) {
     if (!layers) return say(`bad|${layersFile.path}`, () => `${layersFile.path}: not in the viewer mirror yet, or not a list of layers`);
     say('', () => '');
     const layer = layers.find((l) => String(l.id) === params.net_layer) || layers[0];
-    const channel = /^\d+$/.test(params.net_ch || '') ? Number(params.net_ch) : 0;
+    // A vector layer is one channel to acc (network_files.js); a stale URL channel is clamped.
+    const channels = layer.kind === 'spatial' ? channelCount(layer) || 1 : 1;
+    const channel = Math.min(/^\d+$/.test(params.net_ch || '') ? Number(params.net_ch) : 0, channels - 1);
     const sel = { label, index: wantedIndex, layer, layers, channel, xy: parseXy(params.net_xy), vector: params.net_vec, dim: params.net_dim, topk: params.net_topk };
     const view = { store, dirs, sel, spec, hint: (what, extra, testid) => computeHint(store, what, { ...spec, ...extra }, { testid }) };
     for (const part of Object.values(parts)) part.show(view);
