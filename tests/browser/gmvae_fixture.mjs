@@ -14,8 +14,22 @@ const K = 3;
 const EPOCHS = [1, 2];
 const STEPS_PER_EPOCH = 10;
 
-// Adds the files under label `tag` (a node of the run) and rewrites the mirror; returns {tag, index}.
+// Adds the GM-VAE files (mixture health and prior grids at two epochs, posterior samples of the
+// first projection row, q(c|x) fields on train.metrics) under label `tag`, a node of the run.
 export async function addGmvaeFixture(runDir, tag) {
+  await addFiles(runDir, tag, writeGmvaeFiles);
+}
+
+// Adds the files of `acc inspect RUN/TAG --index 3 --layer encoder.conv1 --channel 1 --xy 4,5
+// --perturb 1:2 --topk 4` for node `tag`.
+export async function addNetworkFixture(runDir, tag) {
+  await addFiles(runDir, tag, writeNetworkFiles);
+}
+
+// Calls `write` with helpers that write a file and announce it (json, png), appends the
+// announcements to the log, applies `write`'s edit of the existing events (if it returns one)
+// and rewrites the mirror.
+async function addFiles(runDir, tag, write) {
   const node = nodeMetasByTag(runDir)[tag];
   if (!node) throw new Error(`gmvae fixture: the run has no node tagged ${tag}`);
   const events = readEvents(runDir);
@@ -30,8 +44,16 @@ export async function addGmvaeFixture(runDir, tag) {
   };
   const json = (kind, name, version, data) => { const rel = announce(kind, name, version, 'json'); fs.writeFileSync(path.join(runDir, rel), JSON.stringify(data)); return rel; };
   const png = (kind, name, version, w, h, pixel) => { const rel = announce(kind, name, version, 'png'); fs.writeFileSync(path.join(runDir, rel), encodePng(w, h, pixel)); return rel; };
-  const grey = (seed) => (x, y) => { const v = (x * 37 + y * 11 + seed * 53) % 256; return [v, v, v]; };
+  const edit = write({ runDir, tag, node, json, png }) || ((e) => e);
+  const all = [...events.map(edit), ...out].map((e, i) => ({ ...e, seq: i + 1 }));
+  fs.writeFileSync(path.join(runDir, 'events.jsonl'), all.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  await rewriteMirror(runDir);
+}
 
+const grey = (seed) => (x, y) => { const v = (x * 37 + y * 11 + seed * 53) % 256; return [v, v, v]; };
+
+// Returns an edit of the run's events: train.metrics get the q(c|x) fields.
+function writeGmvaeFiles({ runDir, tag, json, png }) {
   // GM-VAE: mixture health and prior-component grids at each epoch end.
   for (const epoch of EPOCHS) {
     const v = `epoch_${epoch}`;
@@ -51,8 +73,11 @@ export async function addGmvaeFixture(runDir, tag) {
   const row0 = projection.index[0];
   const postImage = png('samples', `posterior_local_idx_${row0}_m_4`, `epoch_${EPOCHS.at(-1)}`, 18, 18, grey(9));
   json('samples', `posterior_local_idx_${row0}_m_4`, `epoch_${EPOCHS.at(-1)}`, { format: 'acc.samples', version: 1, kind: 'posterior_local', index: row0, dataset: 'shapes', m: 4, seed: 5, compute_ms: 2, image: postImage, step: STEPS_PER_EPOCH * EPOCHS.at(-1) });
+  return (e) => (e.type === 'train.metrics' ? { ...e, payload: { ...e.payload, qc_neff: 2 + e.payload.step / 100, qc_pmax: 0.5, qc_entropy_mean: 0.3, cat_kl_weight: Math.min(1, e.payload.step / 10), qc_argmax_counts: [3, 2, 1] } } : e);
+}
 
-  // Network inspection of test row 3, as `acc inspect RUN/TAG --index 3 --layer encoder.conv1 --channel 1 --xy 4,5 --perturb 1:2 --topk 4` writes it.
+function writeNetworkFiles({ node, json, png }) {
+
   const v = `step_${node.step}`;
   const net = (name, data) => json('network', name, v, { format: 'acc.network', version: 1, ...data });
   const netPng = (name, w, h, pixel) => png('network', name, v, w, h, pixel);
@@ -90,11 +115,4 @@ export async function addGmvaeFixture(runDir, tag) {
   const t = 'topk/layer_encoder.conv1/ch_1/metric_max/subset_50/k_4';
   const items = [12, 3, 40, 7].map((index, r) => ({ index, score: 3 - r * 0.5, xy: [r, r + 1], image: netPng(`${t}/input_${index}`, 32, 32, grey(index)) }));
   net(`${t}/topk`, { type: 'topk', layer: 'encoder.conv1', channel: 1, metric: 'max', subset_n: 50, k: 4, items });
-
-  // train.metrics of a GM-VAE run carry the q(c|x) fields.
-  const all = [...events.map((e) => (e.type === 'train.metrics' ? { ...e, payload: { ...e.payload, qc_neff: 2 + e.payload.step / 100, qc_pmax: 0.5, qc_entropy_mean: 0.3, cat_kl_weight: Math.min(1, e.payload.step / 10), qc_argmax_counts: [3, 2, 1] } } : e)), ...out]
-    .map((e, i) => ({ ...e, seq: i + 1 }));
-  fs.writeFileSync(path.join(runDir, 'events.jsonl'), all.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  await rewriteMirror(runDir);
-  return { tag, index: 3 };
 }

@@ -1,9 +1,10 @@
 // Browser tests of the GM-VAE section, the posterior samples under the latent explorer and the
 // Network view (issue #9): a tiny real GM-VAE run inspected with `acc inspect` (gmvae_runs.mjs),
 // opened from file:// in headless Chromium; every expectation is read back from the run's own
-// files (gmvae_expect.mjs), and no page may log a console error. ACC_GMVAE_FIXTURE=1 runs the
-// same checks on hand-made files added to the viewer fixture run (gmvae_fixture.mjs), for an acc
-// without the gmvae model or `acc inspect`.
+// files (gmvae_expect.mjs), and no page may log a console error. For an acc without parts of
+// issue #9, ACC_GMVAE_FIXTURE runs the same checks on hand-made files (gmvae_fixture.mjs):
+// `network` = a real GM-VAE run with hand-made inspection files (no `acc inspect`), `all` = the
+// viewer fixture run with hand-made GM-VAE and inspection files (no gmvae model either).
 //
 // Run: node --test tests/browser/gmvae_network.test.mjs   (CTest: viewer_gmvae_browser, label browser)
 // How to add a check: add a viewerTest(...) below; it gets a fresh page whose console errors
@@ -18,9 +19,9 @@ import { BrowserSession, formatErrors, runHash, screenshot, viewerUrl, waitAttr,
 import { expectImagesLoaded, waitText } from './page_checks.mjs';
 import { makeFixtureRun } from './fixture_runs.mjs';
 import { checkServeSupport, startServe } from './served_run.mjs';
-import { addGmvaeFixture } from './gmvae_fixture.mjs';
+import { addGmvaeFixture, addNetworkFixture } from './gmvae_fixture.mjs';
 import { gmvaeExpectations } from './gmvae_expect.mjs';
-import { checkGmvaeSupport, makeInspectedGmvaeRun } from './gmvae_runs.mjs';
+import { checkGmvaeSupport, makeGmvaeRun, inspectGmvaeRun } from './gmvae_runs.mjs';
 
 const OUT = path.join(OUTPUT_DIR, 'gmvae');
 const ROOT = path.join(OUT, 'runs');
@@ -33,12 +34,18 @@ let expect; // gmvaeExpectations(runDir)
 before(async () => {
   checkPrerequisites();
   fs.rmSync(OUT, { recursive: true, force: true });
-  if (process.env.ACC_GMVAE_FIXTURE === '1') {
+  const fixture = process.env.ACC_GMVAE_FIXTURE || '';
+  if (!['', 'network', 'all'].includes(fixture)) throw new Error(`ACC_GMVAE_FIXTURE=${fixture}: use network or all (or unset it for real runs only)`);
+  if (fixture === 'all') {
     runDir = await makeFixtureRun(ROOT, ['steps=2']);
     await addGmvaeFixture(runDir, 'lr_high_trained'); // the current node: the explorer's
+    await addNetworkFixture(runDir, 'lr_high_trained');
   } else {
-    await checkGmvaeSupport();
-    ({ runDir } = await makeInspectedGmvaeRun(ROOT));
+    await checkGmvaeSupport({ inspect: fixture !== 'network' });
+    const made = await makeGmvaeRun(ROOT);
+    runDir = made.runDir;
+    if (fixture === 'network') await addNetworkFixture(runDir, made.tag);
+    else await inspectGmvaeRun(made);
   }
   runId = path.basename(runDir);
   expect = gmvaeExpectations(runDir);
