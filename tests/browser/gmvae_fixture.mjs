@@ -21,7 +21,7 @@ export async function addGmvaeFixture(runDir, tag) {
 }
 
 // Adds the files of `acc inspect RUN/TAG --index 3 --layer encoder.conv1 --channel 1 --xy 4,5
-// --perturb 1:2 --topk 4` for node `tag`.
+// --conv-step --perturb 1:2 --topk 4` for node `tag`.
 export async function addNetworkFixture(runDir, tag) {
   await addFiles(runDir, tag, writeNetworkFiles);
 }

@@ -54,6 +54,6 @@ export async function inspectGmvaeRun({ runDir, root, tag }) {
   if (!layer) throw new Error(`${layersFile}: no spatial layer to inspect`);
   const [, height, width] = layer.shape;
   const xy = `${Math.floor(width / 2)},${Math.floor(height / 2)}`;
-  await runAcc(['inspect', ...node, '--index', String(INSPECT.index), '--layer', layer.id, '--channel', String(INSPECT.channel), '--xy', xy,
+  await runAcc(['inspect', ...node, '--index', String(INSPECT.index), '--layer', layer.id, '--channel', String(INSPECT.channel), '--xy', xy, '--conv-step',
     '--perturb', INSPECT.perturb, '--topk', String(INSPECT.topk), '--subset', String(INSPECT.subset)]);
 }

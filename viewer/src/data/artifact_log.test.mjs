@@ -45,9 +45,9 @@ test('file URLs encode each path segment', () => {
 });
 
 test('the inspect command and the served body ask for the same thing', () => {
-  const spec = { runId: 'gmvae-20261122-101010-ab12', tag: 'trained', index: 7, layer: 'encoder.conv1', channel: 3, xy: [4, 5], perturb: [2, -1.5], topk: 8, topkMetric: 'mean', subset: 500 };
-  assert.equal(inspectCommand(spec), 'acc inspect gmvae-20261122-101010-ab12/trained --index 7 --layer encoder.conv1 --channel 3 --xy 4,5 --perturb 2:-1.5 --topk 8 --topk-metric mean --subset 500');
-  assert.deepEqual(inspectBody(spec), { node: 'trained', index: 7, layer: 'encoder.conv1', channel: 3, xy: [4, 5], perturb: [2, -1.5], topk: 8, topk_metric: 'mean', subset: 500 });
+  const spec = { runId: 'gmvae-20261122-101010-ab12', tag: 'trained', index: 7, layer: 'encoder.conv1', channel: 3, xy: [4, 5], convStep: true, perturb: [2, -1.5], topk: 8, topkMetric: 'mean', subset: 500 };
+  assert.equal(inspectCommand(spec), 'acc inspect gmvae-20261122-101010-ab12/trained --index 7 --layer encoder.conv1 --channel 3 --xy 4,5 --conv-step --perturb 2:-1.5 --topk 8 --topk-metric mean --subset 500');
+  assert.deepEqual(inspectBody(spec), { node: 'trained', index: 7, layer: 'encoder.conv1', channel: 3, xy: [4, 5], conv_step: true, perturb: [2, -1.5], topk: 8, topk_metric: 'mean', subset: 500 });
   assert.equal(inspectCommand({ runId: 'r', tag: 't', index: 0, posteriorSamples: 16 }, '/data/my runs'), "acc inspect r/t --index 0 --posterior-samples 16 --runs '/data/my runs'");
   assert.deepEqual(inspectBody({ runId: 'r', tag: 't', index: 0, channel: 0 }), { node: 't', index: 0, channel: 0 }, 'channel 0 is kept');
 });

@@ -3,13 +3,15 @@
 // body of `POST /api/runs/<id>/inspect` (sent by a Compute button when `acc serve` serves the
 // page). One request spec feeds both, so the two can never ask for different things. Pure.
 
-// spec: {runId, tag, index, layer?, channel?, xy?: [x, y], perturb?: [dim, delta], topk?,
-// topkMetric?, subset?, posteriorSamples?}; runsRoot: the runs root on disk when known (file://).
+// spec: {runId, tag, index, layer?, channel?, xy?: [x, y], convStep?: true, perturb?: [dim, delta],
+// topk?, topkMetric?, subset?, posteriorSamples?}; runsRoot: the runs root on disk when known
+// (file://). Options follow README, "Network inspection: acc inspect".
 export function inspectCommand(spec, runsRoot = null) {
   const args = ['acc', 'inspect', `${spec.runId}/${spec.tag}`, '--index', String(spec.index)];
   if (spec.layer !== undefined && spec.layer !== null) args.push('--layer', String(spec.layer));
   if (spec.channel !== undefined && spec.channel !== null) args.push('--channel', String(spec.channel));
   if (spec.xy) args.push('--xy', `${spec.xy[0]},${spec.xy[1]}`);
+  if (spec.convStep) args.push('--conv-step');
   if (spec.perturb) args.push('--perturb', `${spec.perturb[0]}:${spec.perturb[1]}`);
   if (spec.topk) {
     args.push('--topk', String(spec.topk));
@@ -21,13 +23,14 @@ export function inspectCommand(spec, runsRoot = null) {
   return args.map(shellQuote).join(' ');
 }
 
-// The served request's body (docs: `{node, index, layer?, channel?, xy?, perturb?, topk?,
-// topk_metric?, subset?, posterior_samples?}`); `node` is the node's tag.
+// The served request's body (docs/debugger.md: `{node, index, layer?, channel?, xy?, conv_step?,
+// perturb?, topk?, topk_metric?, subset?, posterior_samples?}`); `node` is the node's tag.
 export function inspectBody(spec) {
   const body = { node: spec.tag, index: spec.index };
   if (spec.layer !== undefined && spec.layer !== null) body.layer = spec.layer;
   if (spec.channel !== undefined && spec.channel !== null) body.channel = spec.channel;
   if (spec.xy) body.xy = [spec.xy[0], spec.xy[1]];
+  if (spec.convStep) body.conv_step = true;
   if (spec.perturb) body.perturb = [spec.perturb[0], spec.perturb[1]];
   if (spec.topk) {
     body.topk = spec.topk;

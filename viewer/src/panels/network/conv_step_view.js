@@ -30,7 +30,7 @@ export function createConvStepView() {
     clear(body);
     if (!xy) { body.append(h('div', { class: 'muted small' }, `${layer.id} is a vector layer: the convolution step is for conv layers.`)); return; }
     if (!data) {
-      body.append(hint(`Convolution step of ${layer.id} channel ${sel.channel} at (${xy[0]}, ${xy[1]})`, { layer: layer.id, channel: sel.channel, xy }, 'conv-hint'));
+      body.append(hint(`Convolution step of ${layer.id} channel ${sel.channel} at (${xy[0]}, ${xy[1]})`, { layer: layer.id, channel: sel.channel, xy, convStep: true }, 'conv-hint'));
       return;
     }
     const match = data.match === true;
