@@ -19,6 +19,7 @@ Command setup_plan(CLI::App& app);
 Command setup_recipes(CLI::App& app);
 Command setup_fork(CLI::App& app);
 Command setup_eval(CLI::App& app);
+Command setup_inspect(CLI::App& app);
 Command setup_reproduce(CLI::App& app);
 Command setup_cancel(CLI::App& app);
 Command setup_ls(CLI::App& app);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       acc::cli::setup_recipes(app),
       acc::cli::setup_fork(app),
       acc::cli::setup_eval(app),
+      acc::cli::setup_inspect(app),
       acc::cli::setup_reproduce(app),
       acc::cli::setup_cancel(app),
       acc::cli::setup_ls(app),

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "debug/control_channel.h"
+#include "recipe/runner.h"
 #include "test_util.h"
 #include "util/json_io.h"
 
@@ -230,7 +231,7 @@ TEST_F(Serve, RootRedirectsToTheViewerWithTheTokenOnlyWhenGivenIt) {
 
 TEST_F(Serve, PostsWithoutTheRightTokenAreForbidden) {
   for (const auto& headers : {httplib::Headers{}, with_token("wrong"), with_token(token_ + "0")}) {
-    for (const char* path : {"/api/runs", "/api/runs/fake/control"}) {
+    for (const char* path : {"/api/runs", "/api/runs/fake/control", "/api/runs/fake/inspect"}) {
       auto r = post(path, {{"cmd", "state"}, {"recipe", "tiny_serve"}}, headers);
       ASSERT_TRUE(r) << path;
       EXPECT_EQ(r->status, 403) << path;
@@ -334,6 +335,51 @@ TEST_F(Serve, PostRunsStartsARunThatCompletes) {
   // The log is served with the runs root, for the viewer to show a run that failed to start.
   auto served_log = client().Get(("/runs/.serve/" + id + ".log").c_str());
   EXPECT_EQ(served_log->status, 200);
+}
+
+TEST_F(Serve, InspectRunsAccInspectAndReturnsThePathsOrTheError) {
+  // A tiny conv_ae node in the served root, trained in this process.
+  acc::RunOptions options;
+  options.runs_root = runs().string();
+  options.run_id = "insp";
+  acc::run_recipe(acc::parse_recipe("name: insp\nseed: 1\nops:\n"
+                                    "  - {op: load_dataset, name: thick, source: thickness, n: 64, image_size: 28}\n"
+                                    "  - {op: create_model, model: conv_ae, latent: 2}\n"
+                                    "  - {op: attach_task, task: reconstruction, name: recon, dataset: thick}\n"
+                                    "  - {op: train, steps: 3, batch_size: 8}\n"
+                                    "  - {op: save_checkpoint, tag: done}\n",
+                                    "insp.yaml"),
+                  options);
+  auto r = post("/api/runs/insp/inspect",
+                {{"node", "done"}, {"index", 2}, {"layer", "encoder.conv1"}, {"channel", 1}, {"xy", {3, 4}},
+                 {"perturb", {1, 0.25}}, {"topk", 2}, {"subset", 6}},
+                with_token(token_));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body << "\nserver: " << err_log();
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["ok"], true);
+  EXPECT_EQ(body["tag"], "done");
+  bool has_perturb = false;
+  for (const auto& p : body["paths"]) {
+    EXPECT_TRUE(fs::exists(runs() / "insp" / p.get<std::string>())) << p;
+    has_perturb |= p.get<std::string>().find("perturb/idx_2/vector_z/dim_1/delta_p0.25/meta") != std::string::npos;
+  }
+  EXPECT_TRUE(has_perturb) << r->body;
+  EXPECT_EQ(acc::read_json_file(runs() / "insp/network/done/inspect/idx_2/layer_encoder.conv1/ch_1/inspect_latest.json")["xy"]["y"], 4);
+
+  // acc inspect's own error, one line, 400; and malformed bodies refused before it runs.
+  auto bad = post("/api/runs/insp/inspect", {{"node", "done"}, {"index", 5000}}, with_token(token_));
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(json::parse(bad->body)["error"].get<std::string>().find("--index 5000 is outside the test split"), std::string::npos)
+      << bad->body;
+  for (const json& malformed : {json{{"index", 1}}, json{{"node", "done"}, {"index", "1"}},
+                                json{{"node", "done"}, {"index", 1}, {"xy", {1}}},
+                                json{{"node", "done"}, {"index", 1}, {"perturb", "1:2"}}}) {
+    auto m = post("/api/runs/insp/inspect", malformed, with_token(token_));
+    EXPECT_EQ(m->status, 400) << malformed.dump() << " " << m->body;
+  }
+  auto missing = post("/api/runs/insp/inspect", {{"node", "nosuch"}, {"index", 1}}, with_token(token_));
+  EXPECT_EQ(missing->status, 400);
 }
 
 TEST(ServeOptions, RefusesANonLoopbackHostWithoutAllowRemote) {

@@ -10,6 +10,7 @@
 #include "recipe/recipe.h"
 #include "run/run_dir.h"
 #include "run/run_index.h"
+#include "serve/inspect_route.h"
 #include "serve/static_files.h"
 #include "version.h"
 
@@ -170,6 +171,13 @@ void add_routes(httplib::Server& server, const ServeSettings& s, RunLauncher& la
               }));
   server.Post("/api/runs/([^/]+)/control",
               json_route([&s](const httplib::Request& req, httplib::Response& res) { control_route(s, req, res); }));
+  // Waits for the child (seconds: a forward pass, or a top-k scan over --subset rows).
+  server.Post("/api/runs/([^/]+)/inspect",
+              json_route([&s, &launcher](const httplib::Request& req, httplib::Response& res) {
+                const std::string id = req.matches[1];
+                check_run_id(id);
+                reply(res, 200, run_inspect(launcher.acc_exe(), id, parse_body(req), s.runs_root));
+              }));
 }
 
 }  // namespace acc::cli

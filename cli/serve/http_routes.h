@@ -1,5 +1,6 @@
 // The routes of `acc serve` (docs/debugger.md, "acc serve"): the viewer's files, the runs
-// root read-only, and a small JSON API to list recipes, start runs and control live ones.
+// root read-only, and a small JSON API to list recipes, start runs, control live ones and
+// compute network inspection artifacts (inspect_route.h).
 // Two guards run before every route: the Host header must name this server (a web page on
 // another site cannot reach it through DNS rebinding), and every state-changing request
 // must carry the per-start token in X-Acc-Token (a page cannot read it from here: it is only

@@ -1,19 +1,13 @@
 // Child `acc run` processes for `acc serve`; see run_launcher.h.
 #include "serve/run_launcher.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-
-#include <cstring>
 
 #include "error.h"
 #include "recipe/catalog.h"
 #include "recipe/recipe.h"
 #include "run/run_dir.h"
-
-extern char** environ;
+#include "serve/child_process.h"
 
 namespace acc::cli {
 
@@ -25,51 +19,6 @@ namespace {
 // YAML reads back as the same number, bool or list).
 std::string set_value(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
-// RAII for the two posix_spawn structures, so every early return frees them.
-struct SpawnSetup {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  SpawnSetup() {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-  }
-};
-
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
-  SpawnSetup s;
-  posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&s.actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&s.actions, STDOUT_FILENO, STDERR_FILENO);
-  // The server's listening socket must not live on in a run that outlasts the server: the
-  // port would stay taken until the run ends.
-  posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
-  // The run starts with an empty signal mask and default dispositions whatever the server
-  // changed, so its own Ctrl-C/SIGTERM handling works; its own process group keeps a Ctrl-C
-  // meant for the server from cancelling it.
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int sig : {SIGINT, SIGTERM, SIGCHLD, SIGPIPE}) sigaddset(&defaults, sig);
-  posix_spawnattr_setsigmask(&s.attr, &none);
-  posix_spawnattr_setsigdefault(&s.attr, &defaults);
-  posix_spawnattr_setpgroup(&s.attr, 0);
-  posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0].c_str(), &s.actions, &s.attr, args.data(), environ);
-  if (rc != 0)
-    throw Error("could not start " + argv[0] + ": " + std::strerror(rc) + " (log: " + log.string() + ")",
-                ExitCode::kFailure);
-  return pid;
 }
 
 }  // namespace
@@ -109,7 +58,7 @@ LaunchedRun RunLauncher::launch(const std::string& recipe, const nlohmann::json&
   const fs::path log_dir = runs_root_ / ".serve";
   fs::create_directories(log_dir);
   LaunchedRun run{id, log_dir / (id + ".log")};
-  const pid_t pid = spawn(argv, run.log);
+  const pid_t pid = spawn_child(argv, run.log);
   ids_.insert(id);
   children_[pid] = run;
   return run;

@@ -42,6 +42,8 @@ class RunLauncher {
   std::vector<EndedRun> reap();
   // How many children are still running.
   size_t running() const;
+  // The acc executable children run (also used for `acc inspect` requests).
+  const std::filesystem::path& acc_exe() const { return acc_exe_; }
 
  private:
   std::string unused_run_id(const std::string& recipe_name);

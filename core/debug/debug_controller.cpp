@@ -254,8 +254,10 @@ void DebugController::on_train_begin(const TrainSpec&, TrainingState& state) {
   }
   int64_t features = -1;
   torch::Tensor weight_rows;
+  // Held in a variable: find() points into the dict, and a temporary's would dangle.
+  const auto params = model.named_parameters();
   if (!layers.empty())
-    if (const torch::Tensor* w = model.named_parameters().find(layers[0] + ".weight"); w && w->dim() >= 2) {
+    if (const torch::Tensor* w = params.find(layers[0] + ".weight"); w && w->dim() >= 2) {
       features = w->size(0);
       weight_rows = w->detach().reshape({w->size(0), -1}).clone();
     }

@@ -1,6 +1,8 @@
 // The artifact table and what every evaluation shares; see artifacts.h.
 #include "eval/artifacts.h"
 
+#include "eval/mixture_artifacts.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -36,6 +38,23 @@ std::string needs_factors(const Model& model, const Dataset&, const DatasetMap& 
 
 std::string always(const Model&, const Dataset&, const DatasetMap&, const ArtifactSettings&) { return ""; }
 
+std::string needs_mixture(const Model& model, const Dataset&, const DatasetMap&, const ArtifactSettings&) {
+  return has_mixture(model) ? "" : "needs a mixture model (gmvae: QC_LOGITS and a mixture prior)";
+}
+
+void write_mixture_health_artifact(ArtifactRun& run) {
+  write_mixture_health(run.model, run.dataset, kMixtureHealthImages, run.device, run.sink);
+}
+
+// Prior-component grids for every component, and posterior-local samples of the first
+// visualisation image.
+void write_mixture_samples(ArtifactRun& run) {
+  write_prior_component_samples(run.model, run.dataset, kSamplesPerGrid, std::nullopt, run.device, run.sink);
+  if (!run.sample_indices.empty())
+    write_posterior_local_samples(run.model, run.dataset, run.sample_indices.front(), kSamplesPerGrid, std::nullopt,
+                                  run.device, run.sink);
+}
+
 std::vector<ArtifactSpec> build_table() {
   return {
       {"reconstructions", "the fixed visualisation images next to their reconstructions (eval/)", always,
@@ -55,6 +74,13 @@ std::vector<ArtifactSpec> build_table() {
        write_umap},
       {"disentanglement", "MIG, SAP, DCI and the slot-by-factor R² matrix on datasets with ground-truth factors (eval/)",
        needs_factors, write_disentanglement},
+      {"mixture_health",
+       "GM-VAE component usage on the first 1000 test images: p, entropy, neff, pmax, argmax counts (mixture/)",
+       needs_mixture, write_mixture_health_artifact},
+      {"mixture_samples",
+       "GM-VAE: 16 decoded draws from each prior component p(z|c), and from q(z|x) of the first fixed image "
+       "(samples/)",
+       needs_mixture, write_mixture_samples},
   };
 }
 

@@ -4,8 +4,7 @@
 #include "error.h"
 #include "eval/latent_codes.h"
 #include "eval/npy.h"
-#include "recipe/node_state.h"
-#include "run/run_index.h"
+#include "recipe/node_loader.h"
 #include "util/json_io.h"
 
 namespace acc {
@@ -13,18 +12,12 @@ namespace acc {
 namespace fs = std::filesystem;
 
 nlohmann::json export_node(const fs::path& runs_root, const ExportRequest& request, const torch::Device& device) {
-  const NodeAddress at = resolve_node(runs_root, request.address);
   if (fs::exists(request.out) && (!fs::is_directory(request.out) || !fs::is_empty(request.out)))
     throw Error("export: " + request.out.string() + " exists and is not an empty directory; choose a new --out");
-  const std::string data_root = request.data_root.empty() ? at.run.config.value("data_root", "") : request.data_root;
-  DatasetMap datasets = load_node_datasets(at.node, data_root);
-  load_run_datasets(datasets, at.run.config, data_root);
-  TrainingState state(device);
-  restore_node_state(state, at.node, at.state_path, datasets);
-  const std::string dataset = request.dataset.empty() ? default_artifact_dataset(state) : request.dataset;
-  if (dataset.empty()) throw Error("export: node " + request.address + " has no reconstruction task to take a dataset from; give --dataset NAME");
-  if (!datasets.count(dataset)) throw Error("export: no dataset named '" + dataset + "' in run " + at.run.id);
-  const LatentCodes codes = encode_split(state.model(), *datasets[dataset], request.split, device);
+  const LoadedNode loaded = load_node(runs_root, request.address, device, request.data_root);
+  const NodeAddress& at = loaded.at;
+  const std::string dataset = loaded.dataset_name(request.dataset, "export");
+  const LatentCodes codes = encode_split(loaded.state->model(), *loaded.datasets.at(dataset), request.split, device);
 
   fs::create_directories(request.out);
   nlohmann::json files = nlohmann::json::object();
@@ -51,7 +44,7 @@ nlohmann::json export_node(const fs::path& runs_root, const ExportRequest& reque
       add(std::string("projection_") + dims + "_" + method + ".npy", coords,
           std::string(method) + " " + dims + " coordinates from " + fs::relative(file, at.run.dir).string());
     }
-  const Dataset& d = *datasets[dataset];
+  const Dataset& d = *loaded.datasets.at(dataset);
   nlohmann::json manifest = {{"node", at.node.id},
                              {"run", at.run.id},
                              {"tag", at.node.tag},

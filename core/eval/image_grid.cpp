@@ -46,8 +46,8 @@ torch::Tensor heatmap_overlay(const torch::Tensor& image, const torch::Tensor& h
 }
 
 std::string encode_png(const torch::Tensor& image) {
-  TORCH_CHECK(image.dim() == 3 && (image.size(0) == 1 || image.size(0) == 3), "encode_png: expected [1|3, H, W], got ",
-              image.sizes());
+  TORCH_CHECK(image.dim() == 3 && (image.size(0) == 1 || image.size(0) == 3 || image.size(0) == 4),
+              "encode_png: expected [1|3|4, H, W], got ", image.sizes());
   const int64_t c = image.size(0), h = image.size(1), w = image.size(2);
   // HWC uint8, the layout stb expects.
   const auto pixels = (image.detach().to(torch::kCPU, torch::kFloat).clamp(0, 1) * 255)

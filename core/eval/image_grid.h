@@ -21,7 +21,7 @@ torch::Tensor to_rgb(const torch::Tensor& image);
 // decoder position stays one visible block) and blends it over the grey image [1, H, W].
 torch::Tensor heatmap_overlay(const torch::Tensor& image, const torch::Tensor& heat, double alpha = 0.6);
 
-// PNG bytes of [C, H, W] in [0, 1] (C = 1 or 3); values are clamped and rounded.
+// PNG bytes of [C, H, W] in [0, 1] (C = 1 grey, 3 RGB or 4 RGBA); values are clamped and rounded.
 std::string encode_png(const torch::Tensor& image);
 
 }  // namespace acc

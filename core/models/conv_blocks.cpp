@@ -31,7 +31,8 @@ int64_t conv_grid_size(int64_t image_size) {
 }
 
 ConvEncoderImpl::ConvEncoderImpl(int64_t image_size, int64_t latent,
-                                 const std::vector<std::string>& head_names)
+                                 const std::vector<std::string>& head_names,
+                                 const std::vector<EncoderHead>& extra_heads)
     : image_size_(image_size),
       conv1(halving_conv(/*in=*/1, kChannels1)),
       conv2(halving_conv(kChannels1, kChannels2)) {
@@ -40,6 +41,8 @@ ConvEncoderImpl::ConvEncoderImpl(int64_t image_size, int64_t latent,
   register_module("conv2", conv2);
   for (const auto& name : head_names)
     heads_.push_back(register_module(name, torch::nn::Linear(kChannels2 * grid * grid, latent)));
+  for (const auto& head : extra_heads)
+    heads_.push_back(register_module(head.name, torch::nn::Linear(kChannels2 * grid * grid, head.size)));
 }
 
 std::vector<torch::Tensor> ConvEncoderImpl::forward(const torch::Tensor& x) {
@@ -81,8 +84,8 @@ void ConvDecoderImpl::attach_taps(ActivationTaps* taps) {
 }
 
 ConvModel::ConvModel(std::string type, int64_t image_size, int64_t latent,
-                     const std::vector<std::string>& head_names)
-    : encoder(image_size, latent, head_names),
+                     const std::vector<std::string>& head_names, const std::vector<EncoderHead>& extra_heads)
+    : encoder(image_size, latent, head_names, extra_heads),
       decoder(image_size, latent),
       type_(std::move(type)),
       image_size_(image_size),

@@ -23,13 +23,21 @@ torch::nn::ConvTranspose2dOptions doubling_deconv(int64_t in, int64_t out);
 // `image_size` field) when the encoder cannot halve it twice exactly.
 int64_t conv_grid_size(int64_t image_size);
 
+// A Linear head of the encoder with its own width (gmvae's fc_qc: one logit per component).
+struct EncoderHead {
+  std::string name;
+  int64_t size;
+};
+
 // conv1 -> ReLU -> conv2 -> ReLU -> flatten, then one Linear head per name, each mapping
-// the features to `latent` values. Heads live here (not in the model) so that gating
-// "encoder" covers everything that produces the latent.
+// the features to `latent` values, then the `extra_heads` with their own widths. Heads live
+// here (not in the model) so that gating "encoder" covers everything that produces the latent.
 class ConvEncoderImpl : public torch::nn::Module {
  public:
-  ConvEncoderImpl(int64_t image_size, int64_t latent, const std::vector<std::string>& head_names);
-  // One [B, latent] tensor per head, in the order of `head_names`.
+  ConvEncoderImpl(int64_t image_size, int64_t latent, const std::vector<std::string>& head_names,
+                  const std::vector<EncoderHead>& extra_heads = {});
+  // One [B, latent] tensor per head, in the order of `head_names`, then one [B, size] per
+  // extra head.
   std::vector<torch::Tensor> forward(const torch::Tensor& x);
   // Declares encoder.conv1 and encoder.conv2 (post-ReLU) on the model's taps.
   void attach_taps(ActivationTaps* taps);
@@ -73,7 +81,7 @@ class ConvModel : public Model {
  protected:
   // `type` is the registry name written into config().
   ConvModel(std::string type, int64_t image_size, int64_t latent,
-            const std::vector<std::string>& head_names);
+            const std::vector<std::string>& head_names, const std::vector<EncoderHead>& extra_heads = {});
 
   ConvEncoder encoder;
   ConvDecoder decoder;

@@ -6,7 +6,9 @@
 #include "models/conv_ae.h"
 #include "models/conv_vae.h"
 #include "models/factor_slot_vae.h"
+#include "models/gmvae.h"
 #include "models/linear_ae.h"
+#include "models/supervised_ae.h"
 
 namespace acc {
 namespace {
@@ -51,6 +53,24 @@ const std::vector<ModelSpec>& model_registry() {
        {latent_option(), image_size_option()},
        [](const nlohmann::json& o) -> ModelPtr {
          return ConvVAE(positive_int(o, "image_size"), positive_int(o, "latent")).ptr();
+       }},
+      {"supervised_ae",
+       "conv_ae plus a linear classifier on the latent, trained jointly (LOGITS output); loss = MSE "
+       "reconstruction + class_weight * cross-entropy (recipes/supervised_ae.yaml)",
+       {latent_option(), image_size_option(),
+        {"classes", OptionType::kInt, false, 10, "number of classes of the classifier (the dataset's labels)"}},
+       [](const nlohmann::json& o) -> ModelPtr {
+         return SupervisedAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "classes"))
+             .ptr();
+       }},
+      {"gmvae",
+       "Gaussian-mixture VAE: q(c|x) over K components, q(z|x) diagonal Gaussian, learnable prior "
+       "p(z|c) = N(component_mu[c], exp(component_logvar[c])); train with the gmvae_kl task",
+       {latent_option(), image_size_option(),
+        {"components", OptionType::kInt, false, 10, "number of mixture components K"}},
+       [](const nlohmann::json& o) -> ModelPtr {
+         return GMVAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "components"))
+             .ptr();
        }},
       {"factor_slot_vae",
        "VAE with a latent split into named factor groups, one token per group, decoded by "

@@ -47,6 +47,8 @@ struct PlanNode {
   std::vector<std::string> task_names;
   bool has_training_task = false;
   std::string artifact_dataset;
+  std::string train_dataset;
+  int64_t step = 0;
 };
 
 struct Plan {
@@ -59,7 +61,13 @@ struct Plan {
   std::set<std::string> tags;
   std::map<std::string, PlanNode> nodes;  // by tag
   int64_t total_steps = 0;
+  std::string train_dataset;  // the first attached training task's dataset (epochs count its images)
+  int64_t step = 0;           // the current branch's global step
+  std::string current_tag;    // the node the branch last saved or forked, as RecipeContext::current_tag
   std::vector<std::string> lines;  // the printed plan, one line per op
+  PlanNode node_here(int64_t at_step) const {
+    return {model, task_names, has_training_task, artifact_dataset, train_dataset, at_step};
+  }
   void describe(const RecipeOp& op, const std::string& text);
 };
 

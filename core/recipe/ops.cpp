@@ -12,6 +12,7 @@
 #include "eval/periodic_eval.h"
 #include "error.h"
 #include "models/registry.h"
+#include "recipe/epochs.h"
 #include "run/train_events.h"
 #include "tasks/registry.h"
 
@@ -20,6 +21,21 @@ namespace acc {
 namespace {
 
 using nlohmann::json;
+
+// The train op's epoch fields, resolved against the training set size (recipe/epochs.h).
+EpochSettings epoch_settings(const json& f, int64_t train_images) {
+  EpochSettings e;
+  e.steps_per_epoch = steps_per_epoch(train_images, f["batch_size"].get<int64_t>());
+  const int64_t every = f["checkpoint_every_epochs"].get<int64_t>();
+  e.checkpoint_every = every >= 0 ? every : (f["epochs"].get<int64_t>() > 0 ? 1 : 0);
+  e.artifacts = f["epoch_artifacts"].get<bool>();
+  return e;
+}
+
+int64_t train_steps(const json& f, const EpochSettings& e) {
+  const int64_t epochs = f["epochs"].get<int64_t>();
+  return epochs > 0 ? epochs * e.steps_per_epoch : f["steps"].get<int64_t>();
+}
 
 // Fields common to the op row, removed before passing the rest on as type options.
 json without(const json& fields, std::initializer_list<const char*> keys) {
@@ -170,6 +186,9 @@ std::vector<OpDef> build_table() {
                    plan.task_names.clear();
                    plan.has_training_task = false;
                    plan.artifact_dataset.clear();
+                   plan.train_dataset.clear();
+                   plan.step = 0;
+                   plan.current_tag.clear();
                    plan.describe(op, f["model"].get<std::string>() + " (latent " + std::to_string(plan.model->latent_dim()) +
                                          ", " + std::to_string(parameter_count(*plan.model)) + " parameters)");
                  },
@@ -207,6 +226,7 @@ std::vector<OpDef> build_table() {
                      throw Error(op.where() + ": " + e.what());
                    }
                    plan.task_names.push_back(config.name);
+                   if (task->trains() && plan.train_dataset.empty()) plan.train_dataset = config.dataset;
                    plan.has_training_task = plan.has_training_task || task->trains();
                    if (plan.artifact_dataset.empty() && config.type == "reconstruction") plan.artifact_dataset = config.dataset;
                    std::string slice = config.latent_slice ? " on latent [" + std::to_string(config.latent_slice->start) + ", " +
@@ -224,12 +244,20 @@ std::vector<OpDef> build_table() {
                    plan.task_names.clear();
                    plan.has_training_task = false;
                    plan.artifact_dataset.clear();
+                   plan.train_dataset.clear();
                    plan.describe(op, "all tasks detached");
                  },
                  [](const RecipeOp&, const json&, RecipeContext& ctx) { ctx.state.detach_all(); }});
 
   ops.push_back({"train", "Train the current model with the attached tasks (Adam).",
-                 {{"steps", OptionType::kInt, true, nullptr, "number of optimiser steps (> 0)"},
+                 {{"steps", OptionType::kInt, false, 0, "number of optimiser steps; give steps or epochs"},
+                  {"epochs", OptionType::kInt, false, 0,
+                   "train for this many epochs (ceil(train images / batch_size) steps each) instead of `steps`"},
+                  {"checkpoint_every_epochs", OptionType::kInt, false, -1,
+                   "save node <branch>_epoch_<E> every this many epochs; -1 = every epoch when `epochs` is given, "
+                   "else never; 0 = never"},
+                  {"epoch_artifacts", OptionType::kBool, false, true,
+                   "at each saved epoch also write mixture health and sample grids (GM-VAE) versioned by epoch"},
                   {"lr", OptionType::kFloat, false, 1e-3, "Adam learning rate"},
                   {"batch_size", OptionType::kInt, false, 128, "batch size per dataset per step"},
                   {"log_every", OptionType::kInt, false, 0, "steps between train.metrics events; 0 = about 500 per train op"},
@@ -242,9 +270,13 @@ std::vector<OpDef> build_table() {
                    "test images per periodic evaluation (the first N of each dataset's test split); 0 = all"}},
                  "", nullptr,
                  [](const RecipeOp& op, const json& f, Plan& plan) {
-                   const int64_t steps = f["steps"], batch = f["batch_size"];
-                   if (steps <= 0) throw Error(op.where() + ": field 'steps' must be positive, got " + std::to_string(steps));
+                   const int64_t batch = f["batch_size"];
                    if (batch <= 0) throw Error(op.where() + ": field 'batch_size' must be positive, got " + std::to_string(batch));
+                   if ((f["steps"].get<int64_t>() > 0) == (f["epochs"].get<int64_t>() > 0))
+                     throw Error(op.where() + ": give exactly one of 'steps' and 'epochs' (a positive number)");
+                   if (f["steps"].get<int64_t>() < 0 || f["epochs"].get<int64_t>() < 0 ||
+                       f["checkpoint_every_epochs"].get<int64_t>() < -1)
+                     throw Error(op.where() + ": fields 'steps' and 'epochs' must be positive, 'checkpoint_every_epochs' >= -1");
                    if (f["lr"].get<double>() <= 0) throw Error(op.where() + ": field 'lr' must be positive");
                    if (!plan.model) throw Error(op.where() + ": no model yet; add create_model and attach_task ops before train");
                    if (!plan.has_training_task) throw Error(op.where() + ": no training task attached; add attach_task ops before train");
@@ -253,18 +285,45 @@ std::vector<OpDef> build_table() {
                    for (const auto& name : string_list(f["eval_tasks"], op, "eval_tasks"))
                      if (std::find(plan.task_names.begin(), plan.task_names.end(), name) == plan.task_names.end())
                        throw Error(op.where() + ": field 'eval_tasks': no attached task named '" + name + "'");
+                   const auto d = plan.datasets.find(plan.train_dataset);
+                   const EpochSettings epochs = epoch_settings(f, d == plan.datasets.end() ? 0 : d->second->train.size());
+                   const int64_t steps = train_steps(f, epochs);
+                   std::string saves;
+                   const std::string branch = plan.current_tag;
+                   for (int64_t e = plan.step / epochs.steps_per_epoch + 1;
+                        epochs.checkpoint_every > 0 && e <= (plan.step + steps) / epochs.steps_per_epoch; ++e) {
+                     if (e % epochs.checkpoint_every != 0) continue;
+                     const std::string tag = epoch_tag(branch, e);
+                     if (!plan.tags.insert(tag).second)
+                       throw Error(op.where() + ": epoch node tag '" + tag + "' is already used in this recipe; save or fork "
+                                                "under another tag before this train op");
+                     plan.current_tag = tag;
+                     plan.nodes[tag] = plan.node_here(e * epochs.steps_per_epoch);
+                     saves = saves.empty() ? tag : saves.substr(0, saves.find(" ..")) + " .. " + tag;
+                   }
                    plan.total_steps += steps;
-                   plan.describe(op, std::to_string(steps) + " steps, lr " + json(f["lr"]).dump() + ", batch " + std::to_string(batch));
+                   plan.step += steps;
+                   plan.describe(op, std::to_string(steps) + " steps (" + std::to_string(epochs.steps_per_epoch) +
+                                         " per epoch), lr " + json(f["lr"]).dump() + ", batch " + std::to_string(batch) +
+                                         (saves.empty() ? "" : "; saves " + saves));
                  },
                  [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
-                   TrainSpec spec{f["steps"], f["batch_size"], f["lr"]};
+                   std::string train_dataset;
+                   for (const auto& t : ctx.state.tasks())
+                     if (t.task->trains()) { train_dataset = t.task->config().dataset; break; }
+                   const auto d = ctx.datasets.find(train_dataset);
+                   const EpochSettings epoch_cfg = epoch_settings(f, d == ctx.datasets.end() ? 0 : d->second->train.size());
+                   TrainSpec spec{train_steps(f, epoch_cfg), f["batch_size"], f["lr"]};
+                   EpochObserver epochs(ctx, epoch_cfg);
                    const int64_t every = f["log_every"].get<int64_t>() > 0 ? f["log_every"].get<int64_t>()
                                                                            : default_log_every(spec.steps);
                    TrainEventWriter events(ctx.run->events(), every, ctx.current_tag);
                    PeriodicEvaluator periodic(ctx.run->events(), ctx.state, f["eval_every"],
                                               string_list(f["eval_tasks"], op, "eval_tasks"), f["eval_images"],
                                               ctx.current_tag);
-                   std::vector<TrainObserver*> observers = {&events};
+                   // Epochs first: tasks must know the epoch before the step's losses, and an epoch
+                   // node must exist before other observers look at the step's end.
+                   std::vector<TrainObserver*> observers = {&epochs, &events};
                    if (periodic.active()) observers.push_back(&periodic);
                    observers.insert(observers.end(), ctx.observers.begin(), ctx.observers.end());
                    const TrainOutcome outcome = train(ctx.state, spec, observers, ctx.cancel);
@@ -278,7 +337,8 @@ std::vector<OpDef> build_table() {
                    if (!plan.model) throw Error(op.where() + ": nothing to save; add a create_model op first");
                    if (!plan.tags.insert(tag).second)
                      throw Error(op.where() + ": tag '" + tag + "' is already used in this recipe; tags must be unique");
-                   plan.nodes[tag] = {plan.model, plan.task_names, plan.has_training_task, plan.artifact_dataset};
+                   plan.nodes[tag] = plan.node_here(plan.step);
+                   plan.current_tag = tag;
                    plan.describe(op, "node '" + tag + "'");
                  },
                  [](const RecipeOp&, const json& f, RecipeContext& ctx) { ctx.save_node(f["tag"]); }});
@@ -305,6 +365,9 @@ std::vector<OpDef> build_table() {
                    plan.task_names = it->second.task_names;
                    plan.has_training_task = it->second.has_training_task;
                    plan.artifact_dataset = it->second.artifact_dataset;
+                   plan.train_dataset = it->second.train_dataset;
+                   plan.step = it->second.step;
+                   plan.current_tag = tag;
                    plan.nodes[tag] = it->second;
                    plan.describe(op, "node '" + tag + "' <- '" + from + "'");
                  },

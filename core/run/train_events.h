@@ -1,6 +1,7 @@
 // TrainEventWriter: the observer that turns training steps into events.
 // Every `every` steps it emits
-//   train.metrics  {step, phase_step, loss, losses: {task: mean over the interval}, from}
+//   train.metrics  {step, phase_step, loss, losses: {task: mean over the interval}, from,
+//                   ...every attached task's step_diagnostics() of the logged step}
 //   train.progress {step, phase_step, phase_steps, steps_per_second, eta_seconds, from}
 // and always once at the last step, so curves end exactly where training ended. `from` is
 // the tag of the node the branch last saved or forked ("" before any): branches of one run

@@ -1,13 +1,23 @@
-// reconstruction: L1 training loss and l1 / mse / per-image-average psnr metrics.
+// reconstruction: L1 or MSE training loss and l1 / mse / per-image-average psnr metrics.
 #include "tasks/reconstruction.h"
+
+#include "error.h"
 
 namespace acc {
 namespace {
 constexpr double kMseFloor = 1e-10;
 }
 
+ReconstructionTask::ReconstructionTask(TaskConfig config) : Task(std::move(config)) {
+  const std::string loss = this->config().options.value("loss", "l1");
+  if (loss != "l1" && loss != "mse")
+    throw Error(describe() + ": field 'loss' must be l1 or mse, got '" + loss + "'");
+  mse_ = loss == "mse";
+}
+
 torch::Tensor ReconstructionTask::loss(const ModelOutputs& outputs, const Batch& batch) {
-  return torch::l1_loss(output(outputs, ModelOutput::RECONSTRUCTION), batch.images);
+  const torch::Tensor& recon = output(outputs, ModelOutput::RECONSTRUCTION);
+  return mse_ ? torch::mse_loss(recon, batch.images) : torch::l1_loss(recon, batch.images);
 }
 
 Metrics ReconstructionTask::evaluate(Model& model, const Dataset& dataset,

@@ -1,5 +1,6 @@
 // reconstruction: trains the model to reproduce its input, with an L1 loss (mean
-// absolute error over pixels).
+// absolute error over pixels) or, with option `loss: mse`, the mean squared error over
+// pixels (torch mse_loss, reduction mean: supervised_ae and gmvae use it).
 // Metrics on the test split: "l1" and "mse" are means over every pixel of the split;
 // "psnr" is the per-image average of 10 * log10(1 / mse_i) in dB with data range 1.0,
 // where mse_i is one image's mean squared error floored at 1e-10 (so a perfect
@@ -13,11 +14,14 @@ namespace acc {
 
 class ReconstructionTask : public Task {
  public:
-  using Task::Task;
+  explicit ReconstructionTask(TaskConfig config);
 
   std::set<ModelOutput> required_outputs() const override { return {ModelOutput::RECONSTRUCTION}; }
   torch::Tensor loss(const ModelOutputs& outputs, const Batch& batch) override;
   Metrics evaluate(Model& model, const Dataset& dataset, const torch::Device& device) override;
+
+ private:
+  bool mse_ = false;
 };
 
 }  // namespace acc

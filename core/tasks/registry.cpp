@@ -4,8 +4,10 @@
 
 #include "error.h"
 #include "tasks/classification.h"
+#include "tasks/gmvae_kl.h"
 #include "tasks/kl.h"
 #include "tasks/layer_metrics.h"
+#include "tasks/logits_classification.h"
 #include "tasks/reconstruction.h"
 #include "tasks/regression.h"
 
@@ -25,8 +27,9 @@ OptionSpec layer_option() {
 const std::vector<TaskSpec>& task_registry() {
   static const std::vector<TaskSpec> table = {
       {"reconstruction",
-       "L1 reconstruction loss; metrics l1, mse, psnr (per-image average, dB)",
-       {},
+       "reconstruction loss (L1, or MSE with loss: mse); metrics l1, mse, psnr (per-image average, dB)",
+       {{"loss", OptionType::kString, false, "l1",
+         "l1 (mean absolute error) or mse (mean squared error, as supervised_ae and gmvae train)"}},
        make<ReconstructionTask>},
       {"classification",
        "linear probe on the latent (slice) predicting class labels; metrics accuracy, loss",
@@ -38,6 +41,24 @@ const std::vector<TaskSpec>& task_registry() {
        {{"factor", OptionType::kString, false, "",
          "factor to predict; empty = every factor of the dataset"}},
        make<RegressionTask>},
+      {"logits_classification",
+       "cross-entropy of the model's own LOGITS output (supervised_ae's classifier) against class labels; "
+       "weight = class_weight; metrics accuracy, loss",
+       {},
+       make<LogitsClassificationTask>},
+      {"gmvae_kl",
+       "GM-VAE regulariser (weight = kld_weight): w_c * KL(q(c|x) || uniform) + E_q(c|x)[KL(q(z|x) || p(z|c))] "
+       "- b * H(batch mean q(c|x)), with optional per-epoch schedules for w_c and b (formulas in the README); "
+       "metrics kld_c, kld_z, loss, qc_entropy_mean, neff, argmax_neff, pmax",
+       {{"categorical_kl_anneal", OptionType::kBool, false, false,
+         "ramp the categorical KL weight w_c from 0 to categorical_kl_max_weight across the window (else w_c = 1)"},
+        {"categorical_kl_anneal_epochs", OptionType::kInt, false, 10, "anneal window in epochs (>= 1)"},
+        {"categorical_kl_max_weight", OptionType::kFloat, false, 1.0, "w_c at and after the window's end"},
+        {"entropy_bonus_enable", OptionType::kBool, false, false,
+         "subtract b * H(batch mean q(c|x)), b decaying from entropy_bonus_weight to 0 across the window"},
+        {"entropy_bonus_weight", OptionType::kFloat, false, 0.1, "b at epoch 0"},
+        {"entropy_bonus_epochs", OptionType::kInt, false, 10, "entropy bonus window in epochs (>= 1)"}},
+       make<GmvaeKLTask>},
       {"kl",
        "KL(q(z|x) || N(0, I)) for VAEs (weight = beta); metrics kl, kl_dim_<i>, active_units",
        {},

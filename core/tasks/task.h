@@ -67,6 +67,12 @@ class Task {
   // Per-unit data behind the last evaluate()'s scalars (per channel win rates, ...), or
   // null. The evaluate op writes it as a `units` artifact of the node.
   virtual nlohmann::json details() const { return nullptr; }
+  // Training progress for tasks with per-epoch schedules (gmvae_kl): before every step the
+  // train op passes the 0-based epoch the step belongs to (docs: "Epochs").
+  virtual void set_epoch(int64_t /*epoch*/) {}
+  // Numbers about the last loss() call for train.metrics (gmvae_kl: schedule weights and
+  // q(c|x) usage), or null. The event writer adds them to the event's top level.
+  virtual nlohmann::json step_diagnostics() const { return nullptr; }
 
  protected:
   // The configured slice of a [B, D] tensor (the whole tensor when no slice is set).
