@@ -180,24 +180,30 @@ viewerTest('served: Compute asks acc serve for the missing capture with the toke
     const wanted = index + 1;
     url.hash = runHash(runId, { view: 'network', net_label: tag, net_idx: String(wanted) });
     const sent = [];
-    let served = false; // acc serve answered the request itself
+    let answered; // resolves to acc serve's HTTP status, or null when it has no inspect endpoint
+    const answer = new Promise((resolve) => { answered = resolve; });
     await page.route('**/api/runs/*/inspect', async (route) => {
       const request = route.request();
       sent.push({ url: request.url(), body: request.postDataJSON(), token: request.headers()['x-acc-token'] });
-      const real = await route.fetch();
-      if (real.status() !== 404) { served = true; return route.fulfill({ response: real }); }
-      return route.fulfill({ json: { ok: true, paths: [] } }); // no endpoint in this acc: answer as it would
+      const real = await route.fetch({ timeout: 60000 });
+      if (real.status() !== 404) await route.fulfill({ response: real });
+      else await route.fulfill({ json: { ok: true, paths: [] } }); // no endpoint in this acc: answer as it would
+      answered(real.status() !== 404 ? real.status() : null);
     });
     await page.goto(url.href);
     const button = await waitHook(page, '[data-testid=network-hint-compute]', 'Compute button (served page)', { timeout: 20000 });
     await button.click();
-    await waitText(page, page.locator('[data-testid=network-hint-status]'), /done/, 'request answered', { timeout: 60000 });
+    const status = await answer;
     assert.equal(sent.length, 1, 'one request');
     assert.match(sent[0].url, new RegExp(`/api/runs/${runId}/inspect$`));
     assert.deepEqual(sent[0].body, { node: tag, index: wanted });
     assert.equal(sent[0].token, serve.token, 'the token from the URL acc serve printed');
-    if (served) { // the capture's events reach the page through the run's log
+    if (status === null) await waitText(page, page.locator('[data-testid=network-hint-status]'), /done/, 'the answer shown');
+    else { // the capture's events reach the page through the run's log, and it replaces the hint
+      assert.equal(status, 200, 'acc serve ran acc inspect');
       await waitAttr(page, '[data-testid=network-layer-row]', 'data-layer', (v) => v.length === expect.network.layers, 'the new capture\'s layers', { timeout: 30000 });
+      assert.equal(await page.locator('[data-testid=network-index]').inputValue(), String(wanted), 'showing the computed example');
+      await screenshot(page, 'network-served-computed');
     }
   } finally {
     await page.goto('about:blank'); // no poll of the page may be cut off by stopping the server
