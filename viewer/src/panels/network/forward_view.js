@@ -34,7 +34,7 @@ export function createForwardView() {
     const rows = LATENT_KEYS.filter((k) => Array.isArray(data[k])).map((k) => h('tr', { dataset: { key: k } },
       h('td', {}, k), h('td', { class: 'num' }, String(data[k].length)),
       h('td', { class: 'latent-values' }, data[k].slice(0, SHOWN_VALUES).map((v) => fmtNumber(v, 3)).join('  ') + (data[k].length > SHOWN_VALUES ? ' …' : ''))));
-    latent.append(h('table', { class: 'grid compact' }, h('thead', {}, h('tr', {}, h('th', {}, 'vector'), h('th', { class: 'num' }, 'dims'), h('th', {}, 'values'))), h('tbody', {}, rows)));
+    latent.append(h('table', { class: 'grid compact latent-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'vector'), h('th', { class: 'num' }, 'dims'), h('th', {}, 'values'))), h('tbody', {}, rows)));
     const context = meta ? Object.entries(meta).filter(([k]) => !['format', 'version', 'type'].includes(k)).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ') : '';
     if (context) latent.append(h('div', { class: 'muted small' }, context));
   }
