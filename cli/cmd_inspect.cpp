@@ -19,7 +19,7 @@ namespace {
 struct InspectOptions {
   std::string node, runs, dataset, layer, xy, perturb, topk_metric = "max";
   int64_t index = 0, subset = 1000;
-  std::optional<int64_t> channel, topk;
+  std::optional<int64_t> channel, topk, posterior_samples;
   std::optional<uint64_t> seed;
   bool conv_step = false, json = false;
   RuntimeOptions runtime;
@@ -75,6 +75,7 @@ InspectRequest request_of(const InspectOptions& o) {
   r.topk_subset = o.subset;
   r.seed = o.seed;
   r.conv_step = o.conv_step;
+  r.posterior_samples = o.posterior_samples;
   return r;
 }
 
@@ -95,8 +96,11 @@ Command setup_inspect(CLI::App& app) {
   cmd->add_option("--topk", o->topk, "K: the K test examples that drive --layer/--channel hardest");
   cmd->add_option("--topk-metric", o->topk_metric, "score of a map for --topk: max or mean")->capture_default_str();
   cmd->add_option("--subset", o->subset, "--topk scans test rows 0..N-1")->capture_default_str();
+  cmd->add_option("--posterior-samples", o->posterior_samples,
+                  "M: decode M draws from q(z|x) of the example (VAEs; samples/<tag>/posterior_local_idx_<I>_m_<M>)");
   cmd->add_option("--dataset", o->dataset, "dataset (default: the node's reconstruction task's)");
-  cmd->add_option("--seed", o->seed, "seed of latent.json's z_sample (default: the index)");
+  cmd->add_option("--seed", o->seed,
+                  "seed of latent.json's z_sample (default: the index) and base seed of --posterior-samples (default 0)");
   cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
   cmd->add_flag("--json", o->json, "print {run, node, tag, step, dataset, paths} as JSON");
   add_runtime_options(*cmd, o->runtime);

@@ -316,15 +316,44 @@ TEST(GmvaeRecipe, WritesArtifactsPerEpochWithLatestMirrorsAndLogsTheDiagnostics)
             file_bytes(run / "samples/init/prior_component_c_1_m_16_epoch_2.png"));
   // One node per epoch, and the epoch artifacts are announced with their epoch.
   std::vector<std::string> saved;
-  int epoch_artifacts = 0;
+  int epoch_artifacts = 0, network_epoch_1 = 0;
   std::vector<nlohmann::json> metrics;
   for (const auto& e : read_events(run / "events.jsonl")) {
     if (e["type"] == "checkpoint.saved") saved.push_back(e["payload"]["tag"]);
-    if (e["type"] == "artifact.created" && e["payload"].contains("epoch")) ++epoch_artifacts;
+    if (e["type"] == "artifact.created" && e["payload"].contains("epoch")) {
+      const std::string kind = e["payload"]["kind"];
+      if (kind == "mixture" || kind == "samples") ++epoch_artifacts;
+      if (kind == "network" && e["payload"]["epoch"] == 1) ++network_epoch_1;
+    }
     if (e["type"] == "train.metrics") metrics.push_back(e["payload"]);
   }
   EXPECT_EQ(saved, (std::vector<std::string>{"init", "init_epoch_1", "init_epoch_2"}));
   EXPECT_EQ(epoch_artifacts, 2 * (1 + 2 * 3 + 2));  // health + 3 prior grids (png, json) + posterior (png, json)
+  // The network forward capture of the first fixed image, per epoch, with the GM-VAE's latent.
+  EXPECT_GT(network_epoch_1, 4);
+  const auto sample = read_json_file(run / "config.json")["visualization_samples"]["mnist"][0].get<int64_t>();
+  const auto latent = read_json_file(run / ("network/init/forward/idx_" + std::to_string(sample) + "/latent_epoch_2.json"));
+  EXPECT_EQ(latent["qc_probs"].size(), 3u) << latent.dump().substr(0, 300);
+
+  // acc inspect on an epoch node of the GM-VAE: posterior-local samples of any test row, and
+  // the conv step of its first layer, recomputed equal to the captured activation.
+  const auto ins = run_acc("inspect g/init_epoch_2 --index 5 --posterior-samples 4 --seed 7 --layer encoder.conv1"
+                           " --conv-step --runs " + dir.path().string());
+  ASSERT_EQ(ins.exit_code, 0) << ins.output;
+  const auto post = read_json_file(run / "samples/init_epoch_2/posterior_local_idx_5_m_4_step_8.json");
+  EXPECT_EQ(post["seed"], 7 + 5);
+  EXPECT_EQ(post["qc_probs"].size(), 3u);
+  bool conv_step = false;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(run / "network/init_epoch_2/conv_step"))
+    if (entry.path().filename() == "conv_step_step_8.json") {
+      const auto j = read_json_file(entry.path());
+      EXPECT_EQ(j["match"], true) << j.dump();
+      conv_step = true;
+    }
+  EXPECT_TRUE(conv_step);
+  const auto bad = run_acc("inspect g/init_epoch_2 --index 5 --posterior-samples 0 --runs " + dir.path().string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("--posterior-samples 0 must be at least 1"), std::string::npos) << bad.output;
   ASSERT_EQ(metrics.size(), 8u);  // 8 steps <= 500: one event per step
   // Epoch 0 (steps 1-4): w_c = 0, b = 0.5; epoch 1 (steps 5-8): w_c = 0.5, b = 0.25.
   EXPECT_DOUBLE_EQ(metrics[0]["cat_kl_weight"].get<double>(), 0.0);

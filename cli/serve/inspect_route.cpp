@@ -59,7 +59,8 @@ std::vector<std::string> inspect_arguments(const std::string& run_id, const json
   if (body.contains("dataset")) add("--dataset", string_field(body, "dataset"));
   if (body.contains("topk_metric")) add("--topk-metric", string_field(body, "topk_metric"));
   for (const auto& [field, option] : std::vector<std::pair<const char*, const char*>>{
-           {"channel", "--channel"}, {"topk", "--topk"}, {"subset", "--subset"}, {"seed", "--seed"}})
+           {"channel", "--channel"}, {"topk", "--topk"}, {"subset", "--subset"}, {"seed", "--seed"},
+           {"posterior_samples", "--posterior-samples"}})
     if (body.contains(field)) add(option, std::to_string(integer_field(body, field)));
   if (body.contains("xy")) {
     const json& xy = body["xy"];

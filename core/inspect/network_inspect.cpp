@@ -11,6 +11,7 @@
 #include "inspect/forward_capture.h"
 #include "inspect/kernels.h"
 #include "inspect/perturb.h"
+#include "eval/mixture_artifacts.h"
 #include "inspect/topk.h"
 
 namespace acc {
@@ -68,6 +69,14 @@ void validate(Model& model, const ForwardCapture& capture, const InspectRequest&
                   std::to_string(dims) + " dimensions (" + range(dims) + ")");
     if (!std::isfinite(r.perturb->second)) throw Error("--perturb delta must be a finite number");
   }
+  if (r.posterior_samples) {
+    if (*r.posterior_samples < 1)
+      throw Error("--posterior-samples " + std::to_string(*r.posterior_samples) + " must be at least 1");
+    const auto outs = model.outputs();
+    if (!outs.count(ModelOutput::MU) || !outs.count(ModelOutput::LOGVAR))
+      throw Error("--posterior-samples needs a model with a posterior q(z|x) (MU, LOGVAR: conv_vae, gmvae); this one is " +
+                  model.config().value("type", std::string("?")));
+  }
   if (r.topk && *r.topk < 1) throw Error("--topk " + std::to_string(*r.topk) + " must be at least 1");
   if (r.topk_metric != "max" && r.topk_metric != "mean")
     throw Error("--topk-metric '" + r.topk_metric + "' is not a metric; use max or mean");
@@ -124,6 +133,8 @@ nlohmann::json write_inspection(Model& model, const Dataset& dataset, const Insp
     if (r.topk) write_topk(model, dataset, layer, channel, r.topk_metric, r.topk_subset, *r.topk, device, sink);
   }
   if (r.perturb) write_perturb(model, capture, r.perturb->first, r.perturb->second, device, sink);
+  if (r.posterior_samples)
+    write_posterior_local_samples(model, dataset, r.index, *r.posterior_samples, r.seed, device, sink);
 
   nlohmann::json paths = nlohmann::json::array();
   for (size_t i = first; i < sink.written().size(); ++i) paths.push_back(sink.written()[i].path);

@@ -30,6 +30,9 @@ struct InspectRequest {
   int64_t topk_subset = 1000;
   std::optional<uint64_t> seed;  // z_sample seed; default: the index
   bool conv_step = false;        // recompute one output of `layer` (a first conv layer) by hand
+  // m draws from q(z|x_index) decoded (eval/mixture_artifacts.h, seeded seed + index; seed
+  // default 0 there), for a VAE; the viewer's posterior-local samples of a selected point.
+  std::optional<int64_t> posterior_samples;
 };
 
 // The forward capture of test row `index` (forward/idx_<i>/...), z_sample seeded by the index.

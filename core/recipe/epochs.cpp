@@ -3,6 +3,7 @@
 
 #include "eval/artifact_sink.h"
 #include "eval/mixture_artifacts.h"
+#include "inspect/network_inspect.h"
 #include "recipe/context.h"
 
 namespace acc {
@@ -64,6 +65,7 @@ void EpochObserver::write_artifacts(int64_t epoch, const std::string& node_id, i
   int64_t index = 0;
   const auto samples = ctx_.visualization_samples.find(dataset_name);
   if (samples != ctx_.visualization_samples.end() && !samples->empty()) index = samples->front().get<int64_t>();
+  write_network_forward(model, dataset, index, device, sink);
   if (has_mixture(model)) {
     write_mixture_health(model, dataset, kMixtureHealthImages, device, sink);
     write_prior_component_samples(model, dataset, kSamplesPerGrid, std::nullopt, device, sink);

@@ -8,7 +8,7 @@
 // EpochObserver, attached to every train op, tells tasks the epoch of each step (gmvae_kl's
 // schedules read it) and, at the end of every `checkpoint_every` epochs, saves the state as
 // node `<branch>_epoch_<E>` (`epoch_<E>` before any node) and writes the epoch artifacts
-// (mixture health, sample grids, network forward capture) through a sink in epoch mode,
+// (network forward capture; for a GM-VAE also mixture health and sample grids) through a sink in epoch mode,
 // labelled with the branch: <kind>/<branch>/<name>_epoch_<E> and <name>_latest.
 #pragma once
 

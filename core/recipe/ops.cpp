@@ -257,7 +257,8 @@ std::vector<OpDef> build_table() {
                    "save node <branch>_epoch_<E> every this many epochs; -1 = every epoch when `epochs` is given, "
                    "else never; 0 = never"},
                   {"epoch_artifacts", OptionType::kBool, false, true,
-                   "at each saved epoch also write mixture health and sample grids (GM-VAE) versioned by epoch"},
+                   "at each saved epoch also write the network forward capture of the first fixed image and, for a "
+                   "GM-VAE, mixture health and sample grids, versioned by epoch (<kind>/<branch>/<name>_epoch_<E>)"},
                   {"lr", OptionType::kFloat, false, 1e-3, "Adam learning rate"},
                   {"batch_size", OptionType::kInt, false, 128, "batch size per dataset per step"},
                   {"log_every", OptionType::kInt, false, 0, "steps between train.metrics events; 0 = about 500 per train op"},
