@@ -63,3 +63,12 @@ async function readReply(res, what) {
   }
   return body;
 }
+
+// Asks acc serve to compute inspection artifacts for a node (`acc inspect` in the server):
+// POST /api/runs/<id>/inspect → `{ok, paths}`; throws with its `error`. The new files arrive as
+// artifact.created events in the run's log, like those of any other writer.
+export async function requestInspect(runId, body) {
+  const reply = await apiPost(`runs/${encodeURIComponent(runId)}/inspect`, body);
+  if (!reply || reply.ok === false || reply.error) throw new Error(reply?.error || 'inspect failed');
+  return reply;
+}

@@ -11,13 +11,17 @@ import { createEvalPanels } from '../panels/eval_panels.js';
 import { createExplorerView } from '../panels/explorer_view.js';
 import { createCompare } from '../panels/compare.js';
 import { createDebugSection } from '../panels/debug/debug_section.js';
+import { createGmvaeSection } from '../panels/gmvae/gmvae_section.js';
+import { createPosteriorSamples } from '../panels/gmvae/posterior_samples.js';
+import { createNetworkView } from '../panels/network/network_view.js';
 
 export const RUN_VIEWS = [
-  { id: 'overview', label: 'Overview', panels: (ctx) => [createDebugSection(ctx), createCharts(ctx), createEvalCurves(ctx), createEvalMetrics(ctx)] },
+  { id: 'overview', label: 'Overview', panels: (ctx) => [createDebugSection(ctx), createCharts(ctx), createEvalCurves(ctx), createGmvaeSection(ctx), createEvalMetrics(ctx)] },
   { id: 'events', label: 'Events', panels: (ctx) => [createEventsLog(ctx)] },
   { id: 'tree', label: 'Checkpoint tree', layout: 'split', panels: (ctx) => [createTree(ctx), createNodePanel(ctx, { compact: true })] },
   { id: 'node', label: 'Node & evaluation', panels: (ctx) => [createNodePanel(ctx), createEvalPanels(ctx)] },
-  { id: 'explorer', label: 'Latent explorer', panels: (ctx) => [createExplorerView(ctx)] },
+  { id: 'explorer', label: 'Latent explorer', panels: (ctx) => [createExplorerView(ctx), createPosteriorSamples(ctx)] },
+  { id: 'network', label: 'Network', panels: (ctx) => [createNetworkView(ctx)] },
   { id: 'compare', label: 'Compare', panels: (ctx) => [createCompare(ctx)] },
 ];
 

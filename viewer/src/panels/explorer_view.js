@@ -6,7 +6,9 @@ import { mountExplorer } from '../explorer/index.js';
 import { h, clear } from '../ui/dom.js';
 import { notice } from '../ui/notice.js';
 
-export const APP_KEYS = new Set(['view', 'node', 'nodes', 'runs', 'log']);
+export const APP_KEYS = new Set(['view', 'node', 'nodes', 'runs', 'log', 'eval_log', 'mix']);
+// The network panel's keys (net_*) are the app's too.
+const isAppKey = (k) => APP_KEYS.has(k) || k.startsWith('net_');
 // The artifact kinds the explorer reads; other artifacts arriving later must not remount it.
 const EXPLORER_KINDS = new Set(['projections', 'neighbors', 'density', 'distortion']);
 
@@ -24,26 +26,15 @@ export function createExplorerView(ctx) {
 
   // The explorer's keys of the URL, normalised (empty = absent) for comparison.
   function explorerKeysOf(params) {
-    const entries = Object.entries(params).filter(([k, v]) => !APP_KEYS.has(k) && v !== '' && v != null)
+    const entries = Object.entries(params).filter(([k, v]) => !isAppKey(k) && v !== '' && v != null)
       .map(([k, v]) => [k, String(v)]);
     return JSON.stringify(entries.sort(([a], [b]) => a.localeCompare(b)));
   }
 
-  // Nodes with a projection artifact, in creation order.
-  function candidates() {
-    return store.nodes().filter((n) => store.artifactsFor(n).some((a) => a.kind === 'projections'))
-      .sort((a, b) => String(a.created).localeCompare(String(b.created)));
-  }
-
-  function chosenNode(list) {
-    const tag = getParams().node;
-    return list.find((n) => n.tag === tag) || list.find((n) => n.id === store.summary?.current_node?.id) || list[list.length - 1] || null;
-  }
-
   function update() {
     if (!visible) return;
-    const list = candidates();
-    const node = chosenNode(list);
+    const list = explorerCandidates(store);
+    const node = explorerNode(store, getParams(), list);
     const options = list.map((n) => n.tag).join(',');
     if (select.dataset.options !== options) {
       clear(select);
@@ -61,7 +52,7 @@ export function createExplorerView(ctx) {
     if (!node) return;
     const container = h('div', { class: 'explorer-container' });
     mountPoint.append(container);
-    const state = Object.fromEntries(Object.entries(getParams()).filter(([k]) => !APP_KEYS.has(k)));
+    const state = Object.fromEntries(Object.entries(getParams()).filter(([k]) => !isAppKey(k)));
     explorerState = explorerKeysOf(state);
     try {
       mounted = mountExplorer(container, {
@@ -94,4 +85,15 @@ export function createExplorerView(ctx) {
     shown: (on) => { visible = on; if (on) update(); else { unmount(); mountedKey = ''; } },
     destroy: unmount,
   };
+}
+
+// Nodes with a projection artifact, in creation order.
+export function explorerCandidates(store) {
+  return store.nodes().filter((n) => store.artifactsFor(n).some((a) => a.kind === 'projections'))
+    .sort((a, b) => String(a.created).localeCompare(String(b.created)));
+}
+
+// The node the explorer shows: the URL's, else the run's current node, else the newest.
+export function explorerNode(store, params, list = explorerCandidates(store)) {
+  return list.find((n) => n.tag === params.node) || list.find((n) => n.id === store.summary?.current_node?.id) || list[list.length - 1] || null;
 }

@@ -12,8 +12,9 @@ import { alignSeries } from './train_series.js';
 const STEP_INCREMENTS = Array.from({ length: 28 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 
 // `dataset` goes on the plot box (data-testid etc.); `showPoints` marks each point, for sparse
-// series where a lone point would otherwise be invisible. Returns {card, box, draw, resize, destroy}.
-export function createLineChart({ title, dataset, height, showPoints = false }) {
+// series where a lone point would otherwise be invisible; `xLabel` names the x axis (whole numbers:
+// steps, or epochs for the mixture-health curves). Returns {card, box, draw, resize, destroy}.
+export function createLineChart({ title, dataset, height, showPoints = false, xLabel = 'step' }) {
   const box = h('div', { class: 'chart', dataset });
   const card = h('div', { class: 'chart-card' }, h('div', { class: 'chart-title', title }, title), box);
   let plot = null;
@@ -39,9 +40,9 @@ export function createLineChart({ title, dataset, height, showPoints = false }) 
     const opts = {
       ...size(),
       scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
-      series: [{ label: 'step' }, ...list.map((s) => ({ label: s.label, stroke: colorFor(s.label), width: 1.5, spanGaps: true, points: { show: showPoints, size: 5 } }))],
+      series: [{ label: xLabel }, ...list.map((s) => ({ label: s.label, stroke: colorFor(s.label), width: 1.5, spanGaps: true, points: { show: showPoints, size: 5 } }))],
       // Steps are integers: with a handful of points uPlot would otherwise tick at 2.5, 7.5, ...
-      axes: [{ label: 'step', labelSize: 18, size: 36, incrs: STEP_INCREMENTS }, { size: 56 }],
+      axes: [{ label: xLabel, labelSize: 18, size: 36, incrs: STEP_INCREMENTS }, { size: 56 }],
       cursor: { drag: { x: true, y: false } },
       hooks: { setSelect: [(u) => { if (u.select.width > 0) zoomed = true; }] },
     };

@@ -5,7 +5,7 @@
 import { h, setText, clear } from '../../ui/dom.js';
 import { fmtNumber } from '../../ui/format.js';
 import { capturePath, fileNames, runFileUrl } from './debug_files.js';
-import { loadMirrored, mirrorKey, latestOnly } from './mirrored_json.js';
+import { loadMirrored, mirrorKey, latestOnly } from '../../data/mirrored_json.js';
 import { captureLabel } from './debug_events.js';
 
 export function createCaptureView({ store }) {

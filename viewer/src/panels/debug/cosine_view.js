@@ -3,11 +3,12 @@
 // option to reorder rows and columns by one of the file's `orders` (features by a metric,
 // descending) so that, say, the winners gather in one corner.
 
-import { h, setText, clear } from '../../ui/dom.js';
+import { h, setText } from '../../ui/dom.js';
 import { fmtNumber } from '../../ui/format.js';
 import { capturePath, cosineSourcesOf, fileNames } from './debug_files.js';
-import { loadMirrored, mirrorKey, latestOnly } from './mirrored_json.js';
+import { loadMirrored, mirrorKey, latestOnly } from '../../data/mirrored_json.js';
 import { createHeatmap } from './heatmap.js';
+import { fillSelect } from '../../ui/select.js';
 
 export function createCosineView({ store }) {
   const sourceSelect = h('select', { dataset: { testid: 'debug-cosine-source' }, onchange: () => { source = sourceSelect.value; refresh(); } });
@@ -57,15 +58,4 @@ export function createCosineView({ store }) {
   }
 
   return { el, show };
-}
-
-// Replaces a <select>'s options only when the list changed (a poll must not close an open one).
-export function fillSelect(select, values, value, label = (v) => v) {
-  const key = JSON.stringify(values);
-  if (select.dataset.options !== key) {
-    select.dataset.options = key;
-    clear(select);
-    for (const v of values) select.append(h('option', { value: v }, label(v)));
-  }
-  select.value = value;
 }

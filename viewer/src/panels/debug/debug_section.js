@@ -13,7 +13,8 @@ import { createDebugControls } from './debug_controls.js';
 import { createCaptureView } from './capture_view.js';
 import { createFeatureTable } from './feature_table.js';
 import { createForceView } from './force_view.js';
-import { createCosineView, fillSelect } from './cosine_view.js';
+import { createCosineView } from './cosine_view.js';
+import { fillSelect } from '../../ui/select.js';
 import { createTrajectoryView } from './trajectory_view.js';
 
 export function createDebugSection(ctx) {

@@ -6,7 +6,7 @@
 import { h, setText, clear } from '../../ui/dom.js';
 import { fmtNumber } from '../../ui/format.js';
 import { capturePath, fileNames } from './debug_files.js';
-import { loadMirrored, mirrorKey, latestOnly } from './mirrored_json.js';
+import { loadMirrored, mirrorKey, latestOnly } from '../../data/mirrored_json.js';
 import { featureColumns, sortRows, nextSort, statusClass, summaryRows, statusCounts } from './feature_rows.js';
 
 export function createFeatureTable({ store }, { onSelect }) {

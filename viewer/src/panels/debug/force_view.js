@@ -6,7 +6,7 @@
 import { h, setText, clear } from '../../ui/dom.js';
 import { fmtNumber } from '../../ui/format.js';
 import { capturePath, captureHas, fileNames, runFileUrl, FORCE_IMAGES } from './debug_files.js';
-import { loadMirrored, mirrorKey, latestOnly } from './mirrored_json.js';
+import { loadMirrored, mirrorKey, latestOnly } from '../../data/mirrored_json.js';
 import { tileRect, tileScale } from './sprite_tiles.js';
 
 const LABELS = { weight: 'current weight', plain: 'plain update', gated: 'gated update', applied: 'applied update' };

@@ -6,7 +6,7 @@
 import { h, setText } from '../../ui/dom.js';
 import { createLineChart } from '../line_chart.js';
 import { createSeriesColors } from '../series_colors.js';
-import { loadMirrored, mirrorKey, latestOnly } from './mirrored_json.js';
+import { loadMirrored, mirrorKey, latestOnly } from '../../data/mirrored_json.js';
 import { TRAJECTORY_METRICS, trajectorySeries } from './trajectory_series.js';
 import { createHeatmap } from './heatmap.js';
 

@@ -1,8 +1,8 @@
-// A debug JSON file through the run's viewer mirror (run_store.js). Debug files are announced
-// as artifact.created, so the mirror copies them; a capture event may still be read a poll
-// before the manifest lists its files, so "not mirrored yet" is a normal state here (null,
-// retried at the next update), not an error. The stamp lets a panel skip a redraw when
-// nothing changed and reload a file acc rewrote (trajectories.json).
+// A JSON artifact (debug files, GM-VAE and network artifacts) through the run's viewer mirror
+// (run_store.js). Artifacts are announced as artifact.created, so the mirror copies them; an
+// event may still be read a poll before the manifest lists its file, so "not mirrored yet" is a
+// normal state here (null, retried at the next update), not an error. The stamp lets a panel
+// skip a redraw when nothing changed and reload a file acc rewrote (trajectories.json).
 
 export function mirrorStamp(store, rel) {
   return store.manifest?.files?.[rel];
