@@ -30,7 +30,7 @@
 #include "tasks/registry.h"
 #include "train/trainer.h"
 #include "models/linear_ae.h"
-#include "version.h"
+#include "runtime_info.h"
 
 namespace {
 

@@ -4,8 +4,10 @@
 #include <memory>
 
 #include "commands.h"
+#include "torch_commands.h"
 #include "eval/export.h"
 #include "run/run_dir.h"
+#include "runtime.h"
 #include "terminal.h"
 
 namespace acc::cli {
@@ -21,7 +23,7 @@ struct ExportOptions {
 
 Command setup_export(CLI::App& app) {
   auto o = std::make_shared<ExportOptions>();
-  CLI::App* cmd = app.add_subcommand("export", "write a node's latent means, labels, factors and projections as .npy files");
+  CLI::App* cmd = app.add_subcommand("export", std::string(torch_command_summary("export")));
   cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
   cmd->add_option("--out", o->out, "new (or empty) directory to write into")->required();
   cmd->add_option("--dataset", o->dataset, "dataset to encode (default: the node's reconstruction task's)");

@@ -7,9 +7,11 @@
 #include <optional>
 
 #include "commands.h"
+#include "torch_commands.h"
 #include "error.h"
 #include "inspect/inspect_node.h"
 #include "run/run_dir.h"
+#include "runtime.h"
 #include "terminal.h"
 
 namespace acc::cli {
@@ -83,8 +85,7 @@ InspectRequest request_of(const InspectOptions& o) {
 
 Command setup_inspect(CLI::App& app) {
   auto o = std::make_shared<InspectOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "inspect", "write network inspection artifacts for one test example of a node (layers, channels, kernels, ...)");
+  CLI::App* cmd = app.add_subcommand("inspect", std::string(torch_command_summary("inspect")));
   cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
   cmd->add_option("--index", o->index, "row of the dataset's test split")->required();
   cmd->add_option("--layer", o->layer, "activation point (encoder.conv1, ...) or vector (z, mu, ...) to inspect");

@@ -1,16 +1,18 @@
-// Commands on existing checkpoint nodes: `acc fork`, `acc eval`, `acc reproduce`, and
-// `acc cancel` for a live run. Nodes are RUN_ID/TAG or a unique id prefix.
+// Commands on existing checkpoint nodes: `acc fork`, `acc eval` and `acc reproduce`.
+// Nodes are RUN_ID/TAG or a unique id prefix.
 #include <iomanip>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
+#include "torch_commands.h"
 #include "error.h"
 #include "eval/artifacts.h"
 #include "progress.h"
 #include "recipe/node_commands.h"
 #include "recipe/recipe.h"
 #include "run/run_dir.h"
+#include "runtime.h"
 #include "terminal.h"
 
 namespace acc::cli {
@@ -51,10 +53,6 @@ struct ReproduceOptions {
   RuntimeOptions runtime;
 };
 
-struct CancelOptions {
-  std::string run_id, runs;
-};
-
 void print_metrics(const nlohmann::json& metrics) {
   for (const auto& [task, values] : metrics.items()) {
     std::cout << task << ":";
@@ -68,7 +66,7 @@ void print_metrics(const nlohmann::json& metrics) {
 
 Command setup_fork(CLI::App& app) {
   auto o = std::make_shared<ForkOptions>();
-  CLI::App* cmd = app.add_subcommand("fork", "fork an existing node into a new node of the same run (bitwise the same state)");
+  CLI::App* cmd = app.add_subcommand("fork", std::string(torch_command_summary("fork")));
   cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
   cmd->add_option("--tag", o->tag, "tag of the new node")->required();
   cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
@@ -82,7 +80,7 @@ Command setup_fork(CLI::App& app) {
 
 Command setup_eval(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
-  CLI::App* cmd = app.add_subcommand("eval", "evaluate an existing node with its attached tasks and record the metrics on it");
+  CLI::App* cmd = app.add_subcommand("eval", std::string(torch_command_summary("eval")));
   cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
   cmd->add_option("--task", o->tasks,
                   "extra task as attach_task fields, e.g. '{task: reconstruction, dataset: mnist}' (repeatable)");
@@ -111,8 +109,7 @@ Command setup_eval(CLI::App& app) {
 
 Command setup_reproduce(CLI::App& app) {
   auto o = std::make_shared<ReproduceOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "reproduce", "replay a node's lineage in a fresh run; exit 0 when the weights are bitwise identical");
+  CLI::App* cmd = app.add_subcommand("reproduce", std::string(torch_command_summary("reproduce")));
   cmd->add_option("node", o->node, "RUN_ID/TAG or a node id prefix")->required();
   cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
   cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
@@ -135,16 +132,5 @@ Command setup_reproduce(CLI::App& app) {
           }};
 }
 
-Command setup_cancel(CLI::App& app) {
-  auto o = std::make_shared<CancelOptions>();
-  CLI::App* cmd = app.add_subcommand("cancel", "ask a live run to stop after its current step (it saves its state)");
-  cmd->add_option("run_id", o->run_id, "the run to cancel")->required();
-  cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
-  return {cmd, [o] {
-            request_cancel(root_or_default(o->runs), o->run_id);
-            std::cout << "cancel requested for " << o->run_id << "\n";
-            return 0;
-          }};
-}
 
 }  // namespace acc::cli

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "torch_commands.h"
 #include "data/registry.h"
 #include "error.h"
 #include "recipe/catalog.h"
@@ -14,6 +15,7 @@
 #include "recipe/runner.h"
 #include "recipe/segments.h"
 #include "run/run_dir.h"
+#include "runtime.h"
 #include "terminal.h"
 #include "util/json_io.h"
 
@@ -35,12 +37,6 @@ struct PlanCommandOptions {
   int threads = kDefaultThreads;
 };
 
-std::string this_binary() {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Error("acc plan: cannot tell where the acc binary is; give it with --acc PATH");
-  return self.string();
-}
 
 int run_plan(const PlanCommandOptions& o) {
   std::map<std::string, std::string> overrides;
@@ -55,7 +51,7 @@ int run_plan(const PlanCommandOptions& o) {
   plan_recipe(recipe, settings.data_root);  // validates every op, as acc run would
   const std::vector<Segment> segments = split_segments(recipe);
 
-  settings.acc = o.acc.empty() ? this_binary() : fs::absolute(o.acc).string();
+  settings.acc = o.acc.empty() ? user_facing_binary() : fs::absolute(o.acc).string();
   settings.recipe = fs::absolute(recipe_path).lexically_normal().string();
   settings.recipe_name = recipe.name;
   settings.sets = o.sets;
@@ -87,8 +83,7 @@ int run_plan(const PlanCommandOptions& o) {
 
 Command setup_plan(CLI::App& app) {
   auto opts = std::make_shared<PlanCommandOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "plan", "write a Makefile that runs a recipe's branches as parallel processes (make -j) on one run");
+  CLI::App* cmd = app.add_subcommand("plan", std::string(torch_command_summary("plan")));
   cmd->add_option("recipe", opts->recipe, "recipe path or name")->required();
   cmd->add_option("--set", opts->sets, "override a recipe var: --set steps=50 (repeatable)");
   cmd->add_option("--recipes", opts->recipe_dirs, "extra directory to find recipes in (repeatable)");

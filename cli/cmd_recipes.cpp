@@ -1,12 +1,12 @@
 // `acc recipes`: list the recipes acc can find (a file that does not parse is listed
-// with its reason), or print the generated recipe reference with --reference.
+// with its reason). `acc recipes --reference` is generated from the model/task registries,
+// so the front-end hands it to acc-torch (cmd_reference.cpp) before parsing.
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
 #include "recipe/catalog.h"
-#include "recipe/reference.h"
 
 namespace acc::cli {
 
@@ -14,14 +14,10 @@ namespace {
 
 struct RecipesOptions {
   std::vector<std::string> dirs;
-  bool reference = false;
+  bool reference = false;  // only for --help: forward.cpp hands --reference to acc-torch
 };
 
 int run_recipes(const RecipesOptions& o) {
-  if (o.reference) {
-    std::cout << recipe_reference_markdown();
-    return 0;
-  }
   const auto entries = list_recipes(recipe_dirs(o.dirs));
   if (entries.empty()) std::cout << "no recipes found (looked in ./recipes, $ACC_RECIPES and --recipes)\n";
   for (const auto& e : entries) {

@@ -5,12 +5,14 @@
 #include <memory>
 
 #include "commands.h"
+#include "torch_commands.h"
 #include "viewer_url.h"
 #include "error.h"
 #include "progress.h"
 #include "recipe/catalog.h"
 #include "recipe/runner.h"
 #include "run/run_dir.h"
+#include "runtime.h"
 #include "terminal.h"
 
 namespace acc::cli {
@@ -90,7 +92,7 @@ int run_run(const RunCommandOptions& o) {
 
 Command setup_run(CLI::App& app) {
   auto opts = std::make_shared<RunCommandOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "run a recipe (a YAML file, or the name of one in recipes/)");
+  CLI::App* cmd = app.add_subcommand("run", std::string(torch_command_summary("run")));
   cmd->add_option("recipe", opts->recipe, "recipe path or name");
   cmd->add_option("--resume", opts->resume, "continue a cancelled, failed or killed run from its last completed op");
   cmd->add_option("--set", opts->sets, "override a recipe var: --set steps=50 (repeatable)");

@@ -1,6 +1,8 @@
 // Subcommand registration. Each cli/cmd_<name>.cpp defines setup_<name>(), which adds
-// its subcommand with an options struct and returns how to run it; main.cpp lists them
-// in one table. Commands only parse options, call core, and print.
+// its subcommand with an options struct and returns how to run it; main.cpp (the torch-free
+// front-end) and torch_main.cpp (acc-torch) list them in one table each, and
+// torch_commands.h says which side a command is on. Commands only parse options, call
+// core, and print.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,6 +19,7 @@ struct Command {
 Command setup_run(CLI::App& app);
 Command setup_plan(CLI::App& app);
 Command setup_recipes(CLI::App& app);
+Command setup_reference(CLI::App& app);  // acc-torch's `recipes --reference`
 Command setup_fork(CLI::App& app);
 Command setup_eval(CLI::App& app);
 Command setup_inspect(CLI::App& app);

@@ -1,40 +1,46 @@
-// The `acc` executable: registers the subcommands, parses, runs, and maps errors to exit
-// codes in one place. acc::Error messages are single lines meant for the user.
-#include <malloc.h>
-
+// The `acc` executable: a torch-free front-end. It runs the commands that read run
+// directories and talk to live runs itself, and hands the LibTorch commands to acc-torch
+// (torch_commands.h) before parsing anything, so `acc ls` never maps LibTorch. Errors map
+// to exit codes in one place; acc::Error messages are single lines meant for the user.
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "commands.h"
 #include "error.h"
-#include "terminal.h"
+#include "forward.h"
+#include "torch_commands.h"
 #include "version.h"
 
 int main(int argc, char** argv) {
-  // Keep LibTorch's large per-step buffers (conv activations, tens of MB) in the heap instead
-  // of glibc's default of returning them to the kernel and faulting them back in every step:
-  // that alone made conv_ae/conv_vae training flip between ~15 and ~33 steps/s from one run
-  // to the next (500k vs 37k page faults per 150 steps, measured with perf stat; bench/README.md).
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  CLI::App app{"acc — Autoencoder Control Center: reproducible autoencoder/VAE experiments as checkpoint trees"};
-  app.require_subcommand(0, 1);
-  bool show_version = false;
-  app.add_flag("--version", show_version, "print acc, LibTorch and BLAS versions and the thread count");
+  if (acc::cli::needs_torch(argc, argv)) return acc::cli::exec_torch_half(argc, argv);
 
+  CLI::App app{"acc — Autoencoder Control Center: reproducible autoencoder/VAE experiments as checkpoint trees"};
+  app.name("acc");
+  app.require_subcommand(0, 1);
+  bool show_version = false, full = false;
+  app.add_flag("--version", show_version, "print the acc version (with --full: LibTorch, BLAS and the thread count)");
+  app.add_flag("--full", full, "with --version: also the LibTorch, BLAS and thread facts (loads LibTorch)");
+
+  // The order of `acc --help`. Torch-side commands are listed with their summary only: they
+  // never reach the parser here (needs_torch() handed them over above).
+  const auto forwarded = [&app](std::string_view name) {
+    app.add_subcommand(std::string(name), acc::cli::torch_command_summary(name))->allow_extras();
+    return acc::cli::Command{};
+  };
   std::vector<acc::cli::Command> commands = {
-      acc::cli::setup_run(app),
-      acc::cli::setup_plan(app),
+      forwarded("run"),
+      forwarded("plan"),
       acc::cli::setup_recipes(app),
-      acc::cli::setup_fork(app),
-      acc::cli::setup_eval(app),
-      acc::cli::setup_inspect(app),
-      acc::cli::setup_reproduce(app),
+      forwarded("fork"),
+      forwarded("eval"),
+      forwarded("inspect"),
+      forwarded("reproduce"),
       acc::cli::setup_cancel(app),
       acc::cli::setup_ls(app),
       acc::cli::setup_tree(app),
       acc::cli::setup_events(app),
-      acc::cli::setup_export(app),
+      forwarded("export"),
       acc::cli::setup_compare(app),
       acc::cli::setup_viewer(app),
       acc::cli::setup_ctl(app),
@@ -48,16 +54,12 @@ int main(int argc, char** argv) {
   }
   try {
     if (show_version) {
-      acc::cli::configure_threads(acc::cli::kDefaultThreads);
       std::cout << "acc " << acc::acc_version() << "\n"
-                << "libtorch " << acc::libtorch_version() << "\n"
-                << "blas " << acc::blas_in_use() << "\n"
-                << "threads " << acc::intra_op_threads() << " (default; change with --threads)\n"
-                << "cuda " << (acc::cuda_available() ? "available" : "not available (CPU build)") << "\n";
+                << "(LibTorch, BLAS and thread facts: acc --version --full)\n";
       return 0;
     }
     for (auto& command : commands)
-      if (command.app->parsed()) return command.run();
+      if (command.app && command.app->parsed()) return command.run();
     std::cout << app.help();
     return 0;
   } catch (const acc::Error& e) {

@@ -34,7 +34,7 @@ std::shared_ptr<const Dataset> shapes() {
   return d;
 }
 
-std::unique_ptr<TrainingState> make_state(bool gated = false) {
+std::unique_ptr<TrainingState> make_debug_state(bool gated = false) {
   torch::manual_seed(1);
   auto state = std::make_unique<TrainingState>();
   state->set_model(build_model("linear_ae", {{"hidden", 8}}));
@@ -49,7 +49,7 @@ std::unique_ptr<TrainingState> make_state(bool gated = false) {
 
 struct Harness {
   explicit Harness(DebugOptions options = {}, bool gated = false)
-      : state(make_state(gated)), controller(options, dir.path(), nullptr, &from, &cancel) {}
+      : state(make_debug_state(gated)), controller(options, dir.path(), nullptr, &from, &cancel) {}
   // Trains `steps` on a thread with the controller (and `extra` observers after it).
   std::future<TrainOutcome> start(int64_t steps, std::vector<TrainObserver*> extra = {}) {
     std::vector<TrainObserver*> observers = {&controller};

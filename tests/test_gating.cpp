@@ -267,7 +267,7 @@ TEST(LayerTasks, MeasureTheNamedLayerAndRefuseOthers) {
 
 // ---- recipe side ------------------------------------------------------------------------
 
-std::map<std::string, NodeMeta> nodes_by_tag(const std::filesystem::path& run) {
+std::map<std::string, NodeMeta> gating_nodes_by_tag(const std::filesystem::path& run) {
   std::map<std::string, NodeMeta> out;
   for (const auto& n : CheckpointStore(run / "checkpoints", run.filename().string()).list()) out[n.tag] = n;
   return out;
@@ -309,7 +309,7 @@ TEST(GatingRecipe, GatingIsSavedWithNodesKeptByForksAndRemovable) {
   test::write_text(dir / "g.yaml", kGatingRecipe);
   const auto r = run_acc("run " + (dir / "g.yaml").string() + " --runs " + dir.path().string() + " --run-id g -q");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto nodes = nodes_by_tag(dir / "g");
+  auto nodes = gating_nodes_by_tag(dir / "g");
   EXPECT_TRUE(nodes["root"].gating.is_null());
   ASSERT_FALSE(nodes["gated"].gating.is_null());
   EXPECT_EQ(nodes["gated"].gating["layers"]["encoder"], 1.0);
@@ -322,7 +322,7 @@ TEST(GatingRecipe, GatingIsSavedWithNodesKeptByForksAndRemovable) {
   const auto z = run_acc("run " + (dir / "g.yaml").string() + " --runs " + dir.path().string() +
                          " --run-id zero -q --set strength=0");
   ASSERT_EQ(z.exit_code, 0) << z.output;
-  auto zero = nodes_by_tag(dir / "zero");
+  auto zero = gating_nodes_by_tag(dir / "zero");
   EXPECT_FALSE(same_model_state(dir / "g", nodes["gated"], dir / "zero", zero["gated"]));
 
   const std::string bad_layer = std::string(kGatingRecipe).replace(std::string(kGatingRecipe).find("layers: [encoder]"),
@@ -343,7 +343,7 @@ TEST(GatingRecipe, EvalEveryWritesATimelineAndLeavesTrainingBitwiseUnchanged) {
   ASSERT_EQ(run_acc(base + " --run-id off").exit_code, 0);
   const auto on = run_acc(base + " --run-id on --set every=3");
   ASSERT_EQ(on.exit_code, 0) << on.output;
-  auto off_nodes = nodes_by_tag(dir / "off"), on_nodes = nodes_by_tag(dir / "on");
+  auto off_nodes = gating_nodes_by_tag(dir / "off"), on_nodes = gating_nodes_by_tag(dir / "on");
   for (const char* tag : {"gated", "gated_more", "plain_again"})
     EXPECT_TRUE(same_model_state(dir / "off", off_nodes[tag], dir / "on", on_nodes[tag])) << tag;
 
@@ -413,7 +413,7 @@ TEST(GatingRecipe, FactorSlotRootsWithAndWithoutDetachStartFromTheSameWeights) {
   const auto r = run_acc("run gradient_gating_l3 -q --runs " + dir.path().string() +
                          " --run-id l3 --set steps=1 --set eval_every=0 --set train_limit=50 --set test_limit=20");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto nodes = nodes_by_tag(dir / "l3");
+  auto nodes = gating_nodes_by_tag(dir / "l3");
   EXPECT_EQ(nodes["root"].model["detach_factor_grad"], false);
   EXPECT_EQ(nodes["root_detach"].model["detach_factor_grad"], true);
   EXPECT_TRUE(same_model_state(dir / "l3", nodes["root"], dir / "l3", nodes["root_detach"]));

@@ -21,10 +21,10 @@
 namespace acc {
 namespace {
 
-torch::Generator generator(uint64_t seed) { return at::detail::createCPUGenerator(seed); }
+torch::Generator geometry_generator(uint64_t seed) { return at::detail::createCPUGenerator(seed); }
 
 torch::Tensor randn(std::vector<int64_t> shape, uint64_t seed) {
-  return torch::randn(shape, generator(seed), torch::kFloat32);
+  return torch::randn(shape, geometry_generator(seed), torch::kFloat32);
 }
 
 // Squared distances in float64 straight from the definition, [N, N]. Plain loops: an
@@ -193,7 +193,7 @@ TEST(Trustworthiness, IdentityAndIsometryScoreOne) {
 
 TEST(Trustworthiness, RandomLayoutScoresLow) {
   const auto x = randn({300, 5}, 8);
-  const auto shuffled = x.index_select(0, torch::randperm(300, generator(9), torch::kInt64));
+  const auto shuffled = x.index_select(0, torch::randperm(300, geometry_generator(9), torch::kInt64));
   EXPECT_LT(trustworthiness(x, shuffled.narrow(1, 0, 2), 5), 0.7);
 }
 
@@ -210,7 +210,7 @@ TEST(Trustworthiness, MatchesBruteForceReference) {
 
 TEST(Trustworthiness, ExactWithTies) {
   // Integer 3-D points: many exact distance ties, resolved by index in both implementations.
-  const auto x = torch::randint(0, 4, {150, 3}, generator(11), torch::kFloat32);
+  const auto x = torch::randint(0, 4, {150, 3}, geometry_generator(11), torch::kFloat32);
   const auto y = x.narrow(1, 0, 2) + 0.01 * randn({150, 2}, 12);
   EXPECT_NEAR(trustworthiness(x, y, 7), reference_trustworthiness(x, y, 7), 1e-12);
 }
@@ -229,7 +229,7 @@ TEST(Grid2d, PaddedBoundsGrowEachSideByFivePercent) {
 TEST(Grid2d, DensitySumsToOneAndPeaksAtTightCluster) {
   // A tight cluster at the centre of cell (column 3, row 7) over a uniform background.
   const auto cluster = torch::tensor({0.35f, 0.75f}) + 0.001 * randn({500, 2}, 13);
-  const auto background = torch::rand({200, 2}, generator(14), torch::kFloat32);
+  const auto background = torch::rand({200, 2}, geometry_generator(14), torch::kFloat32);
   const Bounds2d unit{0, 1, 0, 1};
   const auto grid = density_grid(torch::cat({cluster, background}), unit, 10);
   ASSERT_EQ(grid.values.size(), 100u);
@@ -269,7 +269,7 @@ TEST(Distortion, UniformScalingGivesRatioTwo) {
 
 TEST(Distortion, EmptyCellsAndDuplicatedCodesAreNaN) {
   // Points only in the bottom-left quarter; the last two share a latent code.
-  auto z = torch::rand({50, 3}, generator(18), torch::kFloat32);
+  auto z = torch::rand({50, 3}, geometry_generator(18), torch::kFloat32);
   z[49] = z[48];
   const auto knn = exact_knn(z, 1);
   const auto ratios = distortion_ratios(z, knn);

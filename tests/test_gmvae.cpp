@@ -27,7 +27,7 @@ using test::error_of;
 using test::run_acc;
 using test::TempDir;
 
-TaskPtr make_task(const std::string& type, nlohmann::json options = nlohmann::json::object(), double weight = 1.0) {
+TaskPtr make_gmvae_task(const std::string& type, nlohmann::json options = nlohmann::json::object(), double weight = 1.0) {
   TaskConfig c;
   c.name = type;
   c.type = type;
@@ -68,8 +68,8 @@ TEST(SupervisedAE, LossIsMsePlusClassWeightTimesCrossEntropyByHand) {
   const double ce0 = -(3.0 - std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)));
   const double ce1 = std::log(3.0);
   const double ce = (ce0 + ce1) / 2.0;
-  TaskPtr recon = make_task("reconstruction", {{"loss", "mse"}});
-  TaskPtr cls = make_task("logits_classification", nlohmann::json::object(), /*weight=*/0.7);
+  TaskPtr recon = make_gmvae_task("reconstruction", {{"loss", "mse"}});
+  TaskPtr cls = make_gmvae_task("logits_classification", nlohmann::json::object(), /*weight=*/0.7);
   EXPECT_NEAR(recon->loss(out, batch).item<double>(), mse, 1e-7);
   EXPECT_NEAR(cls->loss(out, batch).item<double>(), ce, 1e-6);
   // The trainer's sum: loss = MSE + class_weight * CE.
@@ -77,8 +77,8 @@ TEST(SupervisedAE, LossIsMsePlusClassWeightTimesCrossEntropyByHand) {
                        cls->loss(out, batch).item<double>() * cls->config().weight;
   EXPECT_NEAR(total, mse + 0.7 * ce, 1e-6);
   // The default reconstruction loss stays L1: training semantics never change silently.
-  EXPECT_NEAR(make_task("reconstruction")->loss(out, batch).item<double>(), (0.5 + 0 + 0.5 + 0) / 4.0, 1e-7);
-  EXPECT_NE(error_of([] { make_task("reconstruction", {{"loss", "huber"}}); }).find("l1 or mse"), std::string::npos);
+  EXPECT_NEAR(make_gmvae_task("reconstruction")->loss(out, batch).item<double>(), (0.5 + 0 + 0.5 + 0) / 4.0, 1e-7);
+  EXPECT_NE(error_of([] { make_gmvae_task("reconstruction", {{"loss", "huber"}}); }).find("l1 or mse"), std::string::npos);
 }
 
 // --- gmvae_kl --------------------------------------------------------------------------
@@ -130,7 +130,7 @@ TEST(GmvaeKL, TermsMatchAHandComputation) {
   EXPECT_NEAR(terms.kld_z.item<double>(), kld_z, 1e-12);
   EXPECT_NEAR(terms.batch_entropy.item<double>(), h, 1e-12);
   // Unscheduled task loss = kld_c + kld_z; the trainer multiplies by kld_weight.
-  TaskPtr task = make_task("gmvae_kl", nlohmann::json::object(), /*weight=*/2.5);
+  TaskPtr task = make_gmvae_task("gmvae_kl", nlohmann::json::object(), /*weight=*/2.5);
   EXPECT_NEAR(task->loss(t.outputs(), Batch{}).item<double>(), kld_c + kld_z, 1e-12);
   // A uniform q(c|x) has zero categorical KL; a posterior equal to its component has zero kld_z.
   const auto uniform = gmvae_kl_terms(torch::zeros({1, 4}), torch::zeros({1, 3}), torch::zeros({1, 3}),
@@ -168,7 +168,7 @@ TEST(GmvaeKL, SchedulesAtWindowStartMiddleAndEnd) {
   TinyGmvae t;
   double kld_c, kld_z, h;
   t.expected(kld_c, kld_z, h);
-  TaskPtr task = make_task("gmvae_kl", {{"categorical_kl_anneal", true},
+  TaskPtr task = make_gmvae_task("gmvae_kl", {{"categorical_kl_anneal", true},
                                         {"categorical_kl_anneal_epochs", 4},
                                         {"categorical_kl_max_weight", 0.8},
                                         {"entropy_bonus_enable", true},

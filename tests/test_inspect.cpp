@@ -2,7 +2,7 @@
 // kernel aggregation, receptive fields, perturbation, top-k order), the forward capture's
 // files and RNG discipline, request validation, and `acc inspect` end to end.
 //
-// Adding a case: build a model from models/ and tiny_dataset(), write into a TempDir sink,
+// Adding a case: build a model from models/ and tiny_inspect_dataset(), write into a TempDir sink,
 // and read the JSON back with read_network().
 #include <gtest/gtest.h>
 
@@ -34,7 +34,7 @@ using nlohmann::json;
 namespace {
 
 // Deterministic 28x28 images without touching the global generator.
-acc::Dataset tiny_dataset(int64_t n = 12) {
+acc::Dataset tiny_inspect_dataset(int64_t n = 12) {
   acc::Dataset d;
   d.name = "tiny";
   d.source = "test";
@@ -50,7 +50,7 @@ json read_network(const acc::test::TempDir& dir, const std::string& name) {
   return acc::read_json_file(dir / ("network/n/" + name + "_step_5.json"));
 }
 
-std::map<std::string, std::string> files_under(const fs::path& root) {
+std::map<std::string, std::string> inspect_files_under(const fs::path& root) {
   std::map<std::string, std::string> out;
   if (!fs::exists(root)) return out;
   for (const auto& e : fs::recursive_directory_iterator(root))
@@ -72,7 +72,7 @@ TEST(InspectConvStep, RecomputedEqualsCapturedAndAHandComputation) {
     conv1.weight[0][0].copy_(torch::tensor({{0.1f, -0.2f, 0.3f}, {0.4f, 0.5f, -0.6f}, {0.7f, 0.8f, 0.9f}}));
     conv1.bias[0].fill_(0.05f);
   }
-  const acc::Dataset data = tiny_dataset();
+  const acc::Dataset data = tiny_inspect_dataset();
   const acc::ForwardCapture capture = acc::capture_forward(*model, data, /*index=*/2, torch::kCPU);
   const auto conv = acc::conv_layer(*model, "encoder.conv1");
   ASSERT_TRUE(conv.has_value());
@@ -188,7 +188,7 @@ TEST(InspectPerturb, ChangesOnlyTheChosenDimension) {
   EXPECT_EQ(acc::delta_tag(0), "p0");
 
   acc::ConvVAE model(28, 6);
-  const acc::Dataset data = tiny_dataset();
+  const acc::Dataset data = tiny_inspect_dataset();
   acc::test::TempDir dir;
   acc::ArtifactSink sink(dir.path(), "n", "", 5, nullptr);
   acc::InspectRequest r;
@@ -227,13 +227,13 @@ TEST(InspectTopk, OrdersByScoreThenIndexAndIsDeterministic) {
   EXPECT_NEAR(acc::score_maps(maps, "mean", 0)[0].score, 10.0 / 12, 1e-6);  // a float mean
 
   acc::ConvAE model(28, 4);
-  const acc::Dataset data = tiny_dataset(12);
+  const acc::Dataset data = tiny_inspect_dataset(12);
   std::vector<std::map<std::string, std::string>> runs;
   for (int i = 0; i < 2; ++i) {
     acc::test::TempDir dir;
     acc::ArtifactSink sink(dir.path(), "n", "", 5, nullptr);
     acc::write_topk(*model, data, "encoder.conv2", 3, "max", /*subset=*/1000, /*k=*/5, torch::kCPU, sink);
-    runs.push_back(files_under(dir.path()));
+    runs.push_back(inspect_files_under(dir.path()));
     if (i == 0) {
       const json j = read_network(dir, "topk/layer_encoder.conv2/ch_3/metric_max/subset_12/k_5/topk");
       EXPECT_EQ(j["subset_n"], 12);  // clamped to the split
@@ -254,7 +254,7 @@ TEST(InspectTopk, OrdersByScoreThenIndexAndIsDeterministic) {
 
 TEST(InspectForward, WritesEveryLayerWithItsShape) {
   acc::ConvAE model(28, 4);
-  const acc::Dataset data = tiny_dataset();
+  const acc::Dataset data = tiny_inspect_dataset();
   acc::test::TempDir dir;
   acc::ArtifactSink sink(dir.path(), "n", "", 5, nullptr);
   acc::write_network_forward(*model, data, 3, torch::kCPU, sink);
@@ -302,7 +302,7 @@ TEST(InspectForward, WritesEveryLayerWithItsShape) {
 
 TEST(InspectForward, ZSampleIsSeededLocallyAndLeavesTheGlobalGeneratorAlone) {
   acc::ConvVAE model(28, 5);
-  const acc::Dataset data = tiny_dataset();
+  const acc::Dataset data = tiny_inspect_dataset();
   torch::manual_seed(11);
   const auto expected = torch::randn({8});
   torch::manual_seed(11);
@@ -331,7 +331,7 @@ TEST(InspectForward, ZSampleIsSeededLocallyAndLeavesTheGlobalGeneratorAlone) {
 
 TEST(InspectValidation, BadRequestsNameTheOptionAndWriteNothing) {
   acc::ConvAE model(28, 4);
-  const acc::Dataset data = tiny_dataset();
+  const acc::Dataset data = tiny_inspect_dataset();
   struct Case {
     std::function<void(acc::InspectRequest&)> set;
     std::string expected;
@@ -357,7 +357,7 @@ TEST(InspectValidation, BadRequestsNameTheOptionAndWriteNothing) {
     EXPECT_EQ(error.find('\n'), std::string::npos) << error;
     EXPECT_TRUE(sink.written().empty());
   }
-  EXPECT_TRUE(files_under(dir.path()).empty());
+  EXPECT_TRUE(inspect_files_under(dir.path()).empty());
   // The conv step error names the layer that qualifies.
   acc::InspectRequest r;
   r.layer = "encoder.conv2";

@@ -13,7 +13,7 @@
 namespace acc {
 namespace {
 
-constexpr int64_t kBatch = 3;
+constexpr int64_t kModelBatch = 3;
 
 bool has_option(const ModelSpec& spec, const std::string& name) {
   for (const auto& o : spec.options)
@@ -37,7 +37,7 @@ void check_model_contract(const ModelSpec& spec, int64_t image_size) {
   ASSERT_TRUE(model);
   EXPECT_EQ(model->input_shape(), (ImageShape{1, image_size, image_size}));
 
-  const torch::Tensor x = torch::rand({kBatch, 1, image_size, image_size});
+  const torch::Tensor x = torch::rand({kModelBatch, 1, image_size, image_size});
   for (bool training : {true, false}) {
     model->train(training);
     const ModelOutputs out = model->forward(x);
@@ -46,7 +46,7 @@ void check_model_contract(const ModelSpec& spec, int64_t image_size) {
     EXPECT_EQ(keys, model->outputs());
     for (ModelOutput o : {ModelOutput::LATENT, ModelOutput::MU, ModelOutput::LOGVAR})
       if (out.count(o)) {
-        EXPECT_EQ(out.at(o).sizes(), torch::IntArrayRef({kBatch, model->latent_dim()}))
+        EXPECT_EQ(out.at(o).sizes(), torch::IntArrayRef({kModelBatch, model->latent_dim()}))
             << model_output_name(o);
       }
     const torch::Tensor& recon = out.at(ModelOutput::RECONSTRUCTION);
@@ -54,7 +54,7 @@ void check_model_contract(const ModelSpec& spec, int64_t image_size) {
     EXPECT_GE(recon.min().item<float>(), 0.0f);
     EXPECT_LE(recon.max().item<float>(), 1.0f);
   }
-  EXPECT_EQ(model->decode(torch::randn({kBatch, model->latent_dim()})).sizes(), x.sizes());
+  EXPECT_EQ(model->decode(torch::randn({kModelBatch, model->latent_dim()})).sizes(), x.sizes());
 
   const nlohmann::json config = model->config();
   EXPECT_EQ(config.at("type"), spec.name);

@@ -15,7 +15,7 @@ const std::vector<OptionSpec> kSpecs = {
     {"latent_slice", OptionType::kSlice, false, nullptr, "slice"},
 };
 
-std::string error_of(const json& given) {
+std::string options_error_of(const json& given) {
   try {
     acc::resolve_options(kSpecs, given, "r.yaml:3: train");
   } catch (const acc::Error& e) {
@@ -35,21 +35,21 @@ TEST(Options, FillsDefaultsAndAcceptsIntForFloat) {
 }
 
 TEST(Options, RejectsUnknownFieldListingValidOnes) {
-  const std::string e = error_of({{"steps", 1}, {"stpes", 2}});
+  const std::string e = options_error_of({{"steps", 1}, {"stpes", 2}});
   EXPECT_NE(e.find("r.yaml:3: train"), std::string::npos) << e;
   EXPECT_NE(e.find("unknown field 'stpes'"), std::string::npos) << e;
   EXPECT_NE(e.find("steps, lr, latent_slice"), std::string::npos) << e;
 }
 
 TEST(Options, RejectsWrongTypeAndMissingRequired) {
-  EXPECT_NE(error_of({{"steps", "many"}}).find("field 'steps' must be int"), std::string::npos);
-  EXPECT_NE(error_of({{"steps", 1.5}}).find("must be int"), std::string::npos);
-  EXPECT_NE(error_of(json::object()).find("missing required field 'steps'"), std::string::npos);
+  EXPECT_NE(options_error_of({{"steps", "many"}}).find("field 'steps' must be int"), std::string::npos);
+  EXPECT_NE(options_error_of({{"steps", 1.5}}).find("must be int"), std::string::npos);
+  EXPECT_NE(options_error_of(json::object()).find("missing required field 'steps'"), std::string::npos);
 }
 
 TEST(Options, ChecksSlices) {
-  EXPECT_EQ(error_of({{"steps", 1}, {"latent_slice", {0, 4}}}), "");
-  EXPECT_NE(error_of({{"steps", 1}, {"latent_slice", {4, 4}}}).find("0 <= start < end"), std::string::npos);
-  EXPECT_NE(error_of({{"steps", 1}, {"latent_slice", {-1, 4}}}).find("0 <= start < end"), std::string::npos);
-  EXPECT_NE(error_of({{"steps", 1}, {"latent_slice", {1, 2, 3}}}).find("must be slice"), std::string::npos);
+  EXPECT_EQ(options_error_of({{"steps", 1}, {"latent_slice", {0, 4}}}), "");
+  EXPECT_NE(options_error_of({{"steps", 1}, {"latent_slice", {4, 4}}}).find("0 <= start < end"), std::string::npos);
+  EXPECT_NE(options_error_of({{"steps", 1}, {"latent_slice", {-1, 4}}}).find("0 <= start < end"), std::string::npos);
+  EXPECT_NE(options_error_of({{"steps", 1}, {"latent_slice", {1, 2, 3}}}).find("must be slice"), std::string::npos);
 }

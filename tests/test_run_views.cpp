@@ -29,7 +29,7 @@ using nlohmann::json;
 
 namespace {
 
-const char* kRecipe = R"(name: views
+const char* kViewsRecipe = R"(name: views
 description: run views test
 seed: 1
 ops:
@@ -60,7 +60,7 @@ fs::path make_run(const acc::test::TempDir& dir, const std::string& id = "r1") {
   acc::RunOptions options;
   options.runs_root = dir.path().string();
   options.run_id = id;
-  const auto result = acc::run_recipe(acc::parse_recipe(kRecipe, "views.yaml", {}), options);
+  const auto result = acc::run_recipe(acc::parse_recipe(kViewsRecipe, "views.yaml", {}), options);
   EXPECT_EQ(result.status, "completed");
   return dir / id;
 }

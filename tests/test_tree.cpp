@@ -35,7 +35,7 @@ std::string tiny_recipe(int hidden, int steps_a, int steps_b) {
          "  - {op: save_checkpoint, tag: b_done}\n";
 }
 
-acc::RunResult run_text(const acc::test::TempDir& dir, const std::string& text, const std::string& id) {
+acc::RunResult tree_run_text(const acc::test::TempDir& dir, const std::string& text, const std::string& id) {
   acc::RunOptions options;
   options.runs_root = dir.path().string();
   options.run_id = id;
@@ -71,7 +71,7 @@ ino_t inode(const fs::path& p) {
 TEST(Tree, ForksStartBitwiseFromTheirParentAndFormTheTree) {
   torch::set_num_threads(1);
   acc::test::TempDir dir;
-  run_text(dir, tiny_recipe(16, 100, 100), "t");
+  tree_run_text(dir, tiny_recipe(16, 100, 100), "t");
   const auto root = acc::resolve_node(dir.path(), "t/root");
   const auto a = acc::resolve_node(dir.path(), "t/a"), b = acc::resolve_node(dir.path(), "t/b");
   const auto a_done = acc::resolve_node(dir.path(), "t/a_done"), b_done = acc::resolve_node(dir.path(), "t/b_done");
@@ -95,8 +95,8 @@ TEST(Tree, ForksStartBitwiseFromTheirParentAndFormTheTree) {
 
 TEST(Tree, ForkCostDoesNotGrowWithModelSize) {
   acc::test::TempDir dir;
-  run_text(dir, tiny_recipe(8, 1, 1), "small");
-  run_text(dir, tiny_recipe(4096, 1, 1), "large");  // ~6.4M parameters, ~25 MB of state
+  tree_run_text(dir, tiny_recipe(8, 1, 1), "small");
+  tree_run_text(dir, tiny_recipe(4096, 1, 1), "large");  // ~6.4M parameters, ~25 MB of state
   for (const char* run : {"small", "large"}) {
     const auto root = acc::resolve_node(dir.path(), std::string(run) + "/root");
     const auto fork = acc::resolve_node(dir.path(), std::string(run) + "/a");
@@ -160,12 +160,12 @@ TEST(Tree, DryRunRefusesMalformedTreesAndWritesNothing) {
 TEST(Tree, ReproduceReplaysABranchNodeBitwise) {
   torch::set_num_threads(1);
   acc::test::TempDir dir;
-  run_text(dir, tiny_recipe(16, 30, 40), "orig");
+  tree_run_text(dir, tiny_recipe(16, 30, 40), "orig");
   const auto r = run_acc("reproduce orig/b_done --quiet --threads 1 --runs " + dir.path().string());
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("reproduced: orig/b_done"), std::string::npos) << r.output;
   // A tampered node is reported as not reproduced (exit 1): the check can fail.
-  run_text(dir, tiny_recipe(16, 31, 40), "other");  // one step more: different weights
+  tree_run_text(dir, tiny_recipe(16, 31, 40), "other");  // one step more: different weights
   const fs::path tampered = acc::resolve_node(dir.path(), "orig/a_done").state_path;
   fs::remove(tampered);
   fs::copy_file(acc::resolve_node(dir.path(), "other/a_done").state_path, tampered);
@@ -176,7 +176,7 @@ TEST(Tree, ReproduceReplaysABranchNodeBitwise) {
 
 TEST(Tree, ForkAndEvalFromTheCommandLine) {
   acc::test::TempDir dir;
-  run_text(dir, tiny_recipe(8, 10, 10), "cli");
+  tree_run_text(dir, tiny_recipe(8, 10, 10), "cli");
   const auto f = run_acc("fork cli/a_done --tag a_more --runs " + dir.path().string());
   EXPECT_EQ(f.exit_code, 0) << f.output;
   const auto forked = acc::resolve_node(dir.path(), "cli/a_more");

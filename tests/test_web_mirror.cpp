@@ -26,7 +26,7 @@ std::pair<std::string, std::string> parse_script(const std::string& script) {
   return {parsed.at(0).get<std::string>(), parsed.at(1).get<std::string>()};
 }
 
-std::string event_line(int64_t seq, const std::string& type, const nlohmann::json& payload) {
+std::string mirror_event_line(int64_t seq, const std::string& type, const nlohmann::json& payload) {
   return nlohmann::json({{"seq", seq}, {"time", "2026-11-22T00:00:00.000Z"}, {"type", type}, {"payload", payload}})
              .dump() +
          "\n";
@@ -34,7 +34,7 @@ std::string event_line(int64_t seq, const std::string& type, const nlohmann::jso
 
 std::string lines(int64_t from, int64_t count) {
   std::string text;
-  for (int64_t i = from; i < from + count; ++i) text += event_line(i, "log", {{"message", "line " + std::to_string(i)}});
+  for (int64_t i = from; i < from + count; ++i) text += mirror_event_line(i, "log", {{"message", "line " + std::to_string(i)}});
   return text;
 }
 
@@ -54,7 +54,7 @@ bool page_exists(const fs::path& run, int block, int page) {
 }
 
 // A minimal run directory: config, summary, one node, and `events`.
-fs::path make_run(const TempDir& root, const std::string& id, const std::string& events) {
+fs::path make_mirror_run(const TempDir& root, const std::string& id, const std::string& events) {
   const fs::path run = root / id;
   fs::create_directories(run / "checkpoints/abc123");
   write_text(run / "config.json", R"({"format_version":1,"recipe":{"name":"tiny","description":"a test"}})");
@@ -78,7 +78,7 @@ TEST(WebMirror, ScriptCarriesAnyTextUnchanged) {
 TEST(WebMirror, EventBlocksAndPagesHoldCompleteLinesAndClosedBlocksAreNotRewritten) {
   TempDir root;
   const std::string first = lines(1, 5000);
-  const fs::path run = make_run(root, "r1", first + R"({"seq": 5001, "ty)");  // partial last line
+  const fs::path run = make_mirror_run(root, "r1", first + R"({"seq": 5001, "ty)");  // partial last line
   EXPECT_TRUE(acc::sync_run_mirror(run));
   auto m = manifest_of(run);
   EXPECT_EQ(m["format"], "acc.web_manifest");
@@ -113,13 +113,13 @@ TEST(WebMirror, EventBlocksAndPagesHoldCompleteLinesAndClosedBlocksAreNotRewritt
 
 TEST(WebMirror, TwinsFollowSummaryMetaAndJsonArtifactsOnly) {
   TempDir root;
-  const fs::path run = make_run(root, "r1", "");
+  const fs::path run = make_mirror_run(root, "r1", "");
   fs::create_directories(run / "eval/init");
   write_text(run / "eval/init/scores_step_0.json", R"({"format":"acc.eval","v":1})");
   write_text(run / "events.jsonl",
-             event_line(1, "artifact.created", {{"path", "eval/init/scores_step_0.json"}, {"format", "json"}}) +
-                 event_line(2, "artifact.created", {{"path", "eval/init/grid_step_0.png"}, {"format", "png"}}) +
-                 event_line(3, "artifact.created", {{"path", "../../outside.json"}, {"format", "json"}}));
+             mirror_event_line(1, "artifact.created", {{"path", "eval/init/scores_step_0.json"}, {"format", "json"}}) +
+                 mirror_event_line(2, "artifact.created", {{"path", "eval/init/grid_step_0.png"}, {"format", "png"}}) +
+                 mirror_event_line(3, "artifact.created", {{"path", "../../outside.json"}, {"format", "json"}}));
   acc::sync_run_mirror(run);
   auto files = manifest_of(run)["files"];
   for (const std::string rel : {"summary.json", "config.json", "checkpoints/abc123/meta.json", "eval/init/scores_step_0.json"}) {
@@ -137,8 +137,8 @@ TEST(WebMirror, TwinsFollowSummaryMetaAndJsonArtifactsOnly) {
 
 TEST(WebMirror, RunsIndexListsEveryRunAndNamesAnUnreadableSummary) {
   TempDir root;
-  make_run(root, "good", lines(1, 3));
-  const fs::path bad = make_run(root, "bad", lines(1, 1));
+  make_mirror_run(root, "good", lines(1, 3));
+  const fs::path bad = make_mirror_run(root, "bad", lines(1, 1));
   write_text(bad / "summary.json", "{\"status\": \"runn");
   fs::create_directories(root / ".hidden");
   acc::write_runs_index(root.path());

@@ -9,7 +9,7 @@ namespace acc {
 
 namespace {
 
-double cosine(const torch::Tensor& a, const torch::Tensor& b) {
+double trajectory_cosine(const torch::Tensor& a, const torch::Tensor& b) {
   const double na = a.norm().item<double>(), nb = b.norm().item<double>();
   return na == 0 || nb == 0 ? 0 : (a * b).sum().item<double>() / (na * nb);
 }
@@ -52,7 +52,7 @@ void Trajectories::record(int64_t step, const torch::Tensor& weight_rows, const 
   for (auto& [f, t] : tracks_) {
     if (!t.watching) continue;
     if (t.seen++ % t.stride != 0) continue;
-    t.points.push_back({step, cosine(rows[f], t.initial), win_rate[f].item<double>(), grad_magnitude[f].item<double>(),
+    t.points.push_back({step, trajectory_cosine(rows[f], t.initial), win_rate[f].item<double>(), grad_magnitude[f].item<double>(),
                         gate[f].item<double>()});
     if (t.points.size() > cap_) {
       std::vector<TrajectoryPoint> kept;

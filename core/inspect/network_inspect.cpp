@@ -20,7 +20,7 @@ namespace {
 
 std::string range(int64_t n) { return "0.." + std::to_string(n - 1); }
 
-void check_index(const Dataset& dataset, int64_t index) {
+void check_inspect_index(const Dataset& dataset, int64_t index) {
   if (index < 0 || index >= dataset.test.size())
     throw Error("--index " + std::to_string(index) + " is outside the test split of '" + dataset.name + "' (rows " +
                 range(dataset.test.size()) + "); choose a row in that range");
@@ -37,7 +37,7 @@ std::string conv_step_layers(Model& model) {
 
 // Everything that can be wrong with the request, checked on the capture (for map sizes)
 // before a file is written.
-void validate(Model& model, const ForwardCapture& capture, const InspectRequest& r) {
+void validate_inspect_request(Model& model, const ForwardCapture& capture, const InspectRequest& r) {
   const bool needs_layer = r.channel || r.xy || r.topk || r.conv_step;
   if (!r.layer) {
     if (needs_layer)
@@ -94,21 +94,21 @@ uint64_t default_seed(int64_t index) { return static_cast<uint64_t>(index); }
 
 void write_network_forward(Model& model, const Dataset& dataset, int64_t index, const torch::Device& device,
                            ArtifactSink& sink) {
-  check_index(dataset, index);
+  check_inspect_index(dataset, index);
   const ForwardCapture capture = capture_forward(model, dataset, index, device);
   write_forward(model, capture, dataset.name, label_of(dataset, index), default_seed(index), sink);
 }
 
 void check_inspection(Model& model, const Dataset& dataset, const InspectRequest& r, const torch::Device& device) {
-  check_index(dataset, r.index);
-  validate(model, capture_forward(model, dataset, r.index, device), r);
+  check_inspect_index(dataset, r.index);
+  validate_inspect_request(model, capture_forward(model, dataset, r.index, device), r);
 }
 
 nlohmann::json write_inspection(Model& model, const Dataset& dataset, const InspectRequest& r,
                                 const torch::Device& device, ArtifactSink& sink) {
-  check_index(dataset, r.index);
+  check_inspect_index(dataset, r.index);
   const ForwardCapture capture = capture_forward(model, dataset, r.index, device);
-  validate(model, capture, r);
+  validate_inspect_request(model, capture, r);
   const size_t first = sink.written().size();
 
   write_forward(model, capture, dataset.name, label_of(dataset, r.index), r.seed.value_or(default_seed(r.index)), sink);

@@ -1,6 +1,6 @@
 // Work on existing checkpoint nodes from the command line: fork one, evaluate one
-// (recording the metrics on the node, optionally writing artifacts), replay one's lineage to check it reproduces, and
-// ask a live run to cancel. Each addresses nodes as RUN_ID/TAG or by an id prefix.
+// (recording the metrics on the node, optionally writing artifacts), and replay one's lineage to check it
+// reproduces (asking a live run to cancel is run/cancel_request.h). Each addresses nodes as RUN_ID/TAG or by an id prefix.
 #pragma once
 
 #include <filesystem>
@@ -41,8 +41,5 @@ struct ReproduceReport {
 ReproduceReport reproduce_node(const std::filesystem::path& runs_root, const std::string& address,
                                const RunOptions& options);
 
-// Writes runs/<id>/CANCEL; the live run polls for it and cancels after its current step.
-// acc::Error when the run is not live (status not created/running).
-void request_cancel(const std::filesystem::path& runs_root, const std::string& run_id);
 
 }  // namespace acc

@@ -126,7 +126,7 @@ std::string describe_gating(const GatingConfig& config) {
   return text;
 }
 
-std::vector<OpDef> build_table() {
+std::vector<OpDef> op_build_table() {
   std::vector<OpDef> ops;
 
   ops.push_back({"phase", "Start a named phase (shown in progress, events and the summary).",
@@ -499,7 +499,7 @@ std::vector<OpDef> build_table() {
 }  // namespace
 
 const std::vector<OpDef>& op_registry() {
-  static const std::vector<OpDef> table = build_table();
+  static const std::vector<OpDef> table = op_build_table();
   return table;
 }
 

@@ -19,6 +19,7 @@
 #include "run/run_index.h"
 #include "util/file_lock.h"
 #include "util/json_io.h"
+#include "runtime_info.h"
 #include "version.h"
 
 namespace acc {

@@ -70,25 +70,6 @@ NodeMeta CheckpointStore::create_node(NodeMeta meta, const std::function<void(co
   return meta;
 }
 
-NodeMeta CheckpointStore::save(const TrainingState& state, const std::string& tag,
-                               const std::string& parent, const nlohmann::json& lineage, int64_t op_index) {
-  NodeMeta meta;
-  meta.tag = tag;
-  meta.parent = parent;
-  meta.step = state.step();
-  meta.model = state.model_ptr()->config();
-  meta.tasks = nlohmann::json::array();
-  meta.datasets = nlohmann::json::object();
-  for (const auto& t : state.tasks()) {
-    meta.tasks.push_back(t.task->config().to_json());
-    meta.datasets[t.dataset->name] = t.dataset->info;
-  }
-  meta.gating = state.gating() ? state.gating()->to_json() : nlohmann::json();
-  meta.lineage = lineage;
-  meta.op_index = op_index;
-  return create_node(std::move(meta), [&](const fs::path& tmp) { state.save_state((tmp / "state.pt").string()); });
-}
-
 NodeMeta CheckpointStore::fork(const NodeMeta& parent, const std::string& tag, const nlohmann::json& lineage,
                                int64_t op_index) {
   NodeMeta meta = parent;

@@ -17,9 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "train/training_state.h"
-
 namespace acc {
+
+// Only save() needs the tensors (checkpoint_save.cpp); everything else here reads and
+// writes metadata, so the run-directory readers and the torch-free `acc` front-end use
+// this header without LibTorch.
+class TrainingState;
 
 struct NodeMeta {
   std::string id;

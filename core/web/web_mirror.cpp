@@ -68,7 +68,7 @@ std::string block_name(int64_t block) {
 }
 
 std::string page_name(int64_t block, int64_t page) {
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "events/%06lld_%02lld", static_cast<long long>(block), static_cast<long long>(page));
   return buf;
 }
