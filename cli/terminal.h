@@ -12,7 +12,7 @@
 namespace acc::cli {
 
 // One intra-op thread measured fastest here for these small models (two oversubscribe
-// the 2-core machine); see README "Threads". Results are bitwise reproducible at 1.
+// the 2-core machine); see docs/reproducibility.md. Results are bitwise reproducible at 1.
 inline constexpr int kDefaultThreads = 1;
 
 struct RuntimeOptions {
