@@ -27,7 +27,7 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Regenerates the recipe reference embedded in README.md from the registries.
+# Regenerates the recipe reference embedded in docs/recipes.md from the registries.
 reference: build
 	scripts/update_reference.sh $(ACC)
 

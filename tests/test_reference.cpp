@@ -1,4 +1,4 @@
-// The README's recipe reference is the generated one (so it cannot drift), and every
+// The recipe reference in docs/recipes.md is the generated one (so it cannot drift), and every
 // built-in recipe passes dry-run validation.
 #include <gtest/gtest.h>
 
@@ -8,14 +8,14 @@
 #include "test_util.h"
 
 TEST(Reference, ReadmeEmbedsTheGeneratedRecipeReference) {
-  const std::string readme = acc::test::read_text(acc::test::source_dir() + "/README.md");
+  const std::string readme = acc::test::read_text(acc::test::source_dir() + "/docs/recipes.md");
   const auto begin = readme.find(acc::kReferenceBegin);
   const auto end = readme.find(acc::kReferenceEnd);
-  ASSERT_NE(begin, std::string::npos) << "README.md lacks the reference begin marker";
+  ASSERT_NE(begin, std::string::npos) << "docs/recipes.md lacks the reference begin marker";
   ASSERT_NE(end, std::string::npos);
   const auto start = begin + std::string(acc::kReferenceBegin).size() + 1;
   EXPECT_EQ(readme.substr(start, end - start), acc::recipe_reference_markdown())
-      << "README.md's recipe reference is stale: run `make reference`";
+      << "docs/recipes.md's recipe reference is stale: run `make reference`";
 }
 
 TEST(Reference, EveryBuiltInRecipeParsesAndPlans) {

@@ -26,7 +26,7 @@ enum class ModelOutput {
 
 using ModelOutputs = std::map<ModelOutput, torch::Tensor>;
 
-// Lower-case name used in errors, events and the README ("latent", "mu", ...).
+// Lower-case name used in errors, events and the recipe reference ("latent", "mu", ...).
 std::string model_output_name(ModelOutput output);
 std::optional<ModelOutput> model_output_from_name(const std::string& name);
 const std::vector<ModelOutput>& all_model_outputs();

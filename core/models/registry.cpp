@@ -1,5 +1,5 @@
-// The model table: every model acc can build, its options (documented in the README's
-// recipe reference) and how to build it. Adding a model = one file + one row here.
+// The model table: every model acc can build, its options (documented in the recipe
+// reference, docs/recipes.md) and how to build it. Adding a model = one file + one row here.
 #include "models/registry.h"
 
 #include "error.h"

@@ -15,7 +15,7 @@ namespace acc {
 struct ModelSpec {
   std::string name;
   std::string description;
-  std::vector<OptionSpec> options;  // documented in the README's recipe reference
+  std::vector<OptionSpec> options;  // documented in the recipe reference (docs/recipes.md)
   // options: the recipe fields with defaults already filled in.
   std::function<ModelPtr(const nlohmann::json& options)> build;
 };

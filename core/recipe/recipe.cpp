@@ -308,7 +308,7 @@ Recipe parse_recipe(const std::string& text, const std::string& path,
 
   const YAML::Node ops = root["ops"];
   if (!ops || !ops.IsSequence() || ops.size() == 0)
-    throw Error(path + ": missing 'ops:' — a recipe needs a list of ops (see the README's recipe reference)");
+    throw Error(path + ": missing 'ops:' — a recipe needs a list of ops (see the recipe reference, docs/recipes.md)");
   expand_ops(ops, recipe.vars, path, "", recipe.ops);
   return recipe;
 }

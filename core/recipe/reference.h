@@ -1,5 +1,5 @@
 // The recipe reference (ops, models, tasks, dataset sources with every field), generated
-// from the registry tables. The README embeds it between markers and a test checks that
+// from the registry tables. docs/recipes.md embeds it between markers and a test checks that
 // the embedded copy equals this output, so the documentation cannot drift from the code.
 #pragma once
 

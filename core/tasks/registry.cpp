@@ -1,5 +1,5 @@
-// The task table: every task type, its type-specific options (documented in the README's
-// recipe reference) and how to build it. Adding a task = one file + one row here.
+// The task table: every task type, its type-specific options (documented in the recipe
+// reference, docs/recipes.md) and how to build it. Adding a task = one file + one row here.
 #include "tasks/registry.h"
 
 #include "error.h"

@@ -1,7 +1,7 @@
 // Typed, documented option tables: the one mechanism that checks recipe fields, model
 // options, dataset options and task options. Each table row names a field, its type, its
-// default and a sentence of documentation; the README's recipe reference is generated from
-// the same rows, so the docs cannot drift from the code.
+// default and a sentence of documentation; the recipe reference (docs/recipes.md) is
+// generated from the same rows, so the docs cannot drift from the code.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -29,7 +29,7 @@ std::string option_type_name(OptionType type);
 nlohmann::json resolve_options(const std::vector<OptionSpec>& specs, const nlohmann::json& given,
                                const std::string& where);
 
-// Markdown table of the specs (README reference).
+// Markdown table of the specs (the recipe reference, docs/recipes.md).
 std::string options_markdown(const std::vector<OptionSpec>& specs);
 
 }  // namespace acc
