@@ -1,6 +1,8 @@
 # acc — the two set-up commands (see README):
-#   make demo   installs what is missing, fetches MNIST, builds, runs recipes/quickstart.yaml
-#   make test   installs what is missing, fetches MNIST, builds, runs every test
+#   make demo   installs what is missing, fetches MNIST, builds acc (only what it runs: the
+#               front-end, acc-torch and their libraries; setup builds the viewer bundle),
+#               runs recipes/quickstart.yaml
+#   make test   installs what is missing, fetches MNIST, builds everything, runs every test
 # Both start from a fresh Debian 12 machine (as root, or with sudo).
 
 BUILD ?= build
@@ -9,7 +11,8 @@ ACC := $(BUILD)/acc
 
 .PHONY: demo test setup build data bench clean reference
 
-demo: setup build
+demo: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j$(JOBS) --target acc
 	$(ACC) run recipes/quickstart.yaml
 
 test: setup build
@@ -33,6 +36,7 @@ reference: build
 
 # Benchmarks acc against PyTorch, a bare C++ loop, scikit-learn and umap-learn (bench/README.md).
 bench: $(BUILD)/build.ninja
+	scripts/setup.sh --bench
 	cmake --build $(BUILD) -j$(JOBS) --target acc acc_bench
 	/usr/bin/python3 bench/run_bench.py --build $(BUILD)
 

@@ -456,6 +456,82 @@ def row_viewer(acc, repeats, cache, steps):
     return row
 
 
+# ---------------------------------------------------------------- row 7: start-up of short commands
+# The torch-free front-end against what every command cost before it (a LibTorch-linked
+# binary: acc-torch --help, ~290 shared libraries) and against the Python start-up of the
+# trackers users know (python3 -c 'import torch'). Median wall and peak RSS of >= 10 runs.
+STARTUP_GOAL_MS, STARTUP_GOAL_MB = 50.0, 20.0
+
+
+def row_startup(acc, work, repeats):
+    runs = os.path.join(work, "startup_runs")
+    run([acc, "run", "quickstart", "--set", "steps=20", "--runs", runs, "--run-id", "s", "--threads", "1"])
+    n = max(10, repeats)
+    torch_half = os.path.join(os.path.dirname(acc), "acc-torch")
+    commands = {
+        "acc --help": [acc, "--help"],
+        "acc --version": [acc, "--version"],
+        "acc ls": [acc, "ls", "--runs", runs],
+        "acc tree": [acc, "tree", "s", "--runs", runs],
+        "acc events": [acc, "events", "s", "--runs", runs],
+        "acc recipes": [acc, "recipes"],
+        "acc viewer": [acc, "viewer", "--runs", runs],
+    }
+    peers = {"acc-torch --help (LibTorch-linked)": [torch_half, "--help"],
+             "python3 -c 'import torch'": ["/usr/bin/python3", "-c", "import torch"]}
+
+    def measure(cmd):
+        walls, rss = [], []
+        for _ in range(n):
+            _, wall, mb = run(cmd)
+            walls.append(wall * 1000)
+            rss.append(mb)
+        return {"median_ms": med(walls), "median_rss_mb": med(rss), "runs": n}
+
+    out = {"commands": {k: measure(v) for k, v in commands.items()},
+           "peers": {k: measure(v) for k, v in peers.items()},
+           "goal_ms": STARTUP_GOAL_MS, "goal_mb": STARTUP_GOAL_MB}
+    base = out["peers"]["acc-torch --help (LibTorch-linked)"]
+    for r in out["commands"].values():
+        r["speedup_vs_torch_linked"] = base["median_ms"] / r["median_ms"]
+        r["goal_met"] = r["median_ms"] <= STARTUP_GOAL_MS and r["median_rss_mb"] <= STARTUP_GOAL_MB
+    return out
+
+
+# ---------------------------------------------------------------- row 8: clean build
+# A cold build of every target in a fresh build directory (ccache off), 2 jobs: CPU-seconds
+# summed over the ninja log's edges, as the issue measured the old build (4,115 CPU-s,
+# ~34 min wall for all targets on this kind of machine).
+OLD_BUILD_CPU_SECONDS = 4115.0
+
+
+def row_build(work):
+    build = os.path.join(work, "cold_build")
+    e = env()
+    e["CCACHE_DISABLE"] = "1"
+    subprocess.run(["cmake", "-S", ROOT, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release"],
+                   check=True, env=e, stdout=subprocess.DEVNULL)
+    t = time.perf_counter()
+    subprocess.run(["cmake", "--build", build, "-j2"], check=True, env=e, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    cpu, edges, slowest = 0.0, 0, []
+    with open(os.path.join(build, ".ninja_log")) as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            start, end, _, target, _ = line.rstrip("\n").split("\t")
+            seconds = (int(end) - int(start)) / 1000
+            cpu += seconds
+            edges += 1
+            slowest.append((seconds, target))
+    slowest.sort(reverse=True)
+    shutil.rmtree(build, ignore_errors=True)
+    return {"cpu_seconds": cpu, "wall_seconds": wall, "edges": edges,
+            "slowest": [{"seconds": s, "target": t} for s, t in slowest[:5]],
+            "old_cpu_seconds": OLD_BUILD_CPU_SECONDS, "ratio_vs_old": OLD_BUILD_CPU_SECONDS / cpu,
+            "goal_met": cpu <= 1200 and wall <= 600}
+
+
 # ---------------------------------------------------------------- table
 def table(res):
     lines = [f"acc bench  {res['time']}  {res['machine']}  threads 1 everywhere  "
@@ -521,12 +597,26 @@ def table(res):
         fx = v["fixture"]
         w(f"{'':<4} {'  fixture: events / points':<34} {fx['events']:>14} {fx['points']:>14}"
           + (f"  page errors: {len(v['page_errors'])}" if v["page_errors"] else ""))
+    if "startup" in res:
+        st = res["startup"]
+        for name, r in list(st["commands"].items()) + list(st["peers"].items()):
+            is_acc = name in st["commands"]
+            extra = (f"{r['speedup_vs_torch_linked']:>7.1f}x  <= {st['goal_ms']:.0f} ms, "
+                     f"<= {st['goal_mb']:.0f} MB {ok(r['goal_met'])}") if is_acc else "  (peer)"
+            w(f"{'7':<4} {(name + ', ms / MB')[:34]:<34} {r['median_ms']:>14.1f} {r['median_rss_mb']:>14.1f}{extra}")
+    if "build" in res:
+        b = res["build"]
+        w(f"{'8':<4} {'clean build, CPU-s (vs old build)':<34} {b['cpu_seconds']:>14.0f} "
+          f"{b['old_cpu_seconds']:>14.0f} {b['ratio_vs_old']:>7.2f}x  <= 1200 CPU-s, <= 600 s wall {ok(b['goal_met'])}")
+        w(f"{'':<4} {'  wall, s (2 jobs)':<34} {b['wall_seconds']:>14.0f}")
     for r in res.get("train", []):
         w(f"{'6':<4} {r['model'] + ' peak RSS, MB':<34} {r['acc_max_rss_mb']:>14.1f} "
           f"{r['peer_max_rss_mb']:>14.1f} {r['acc_max_rss_mb'] / r['peer_max_rss_mb']:>7.2f}x")
     w("")
     w("peers: 1 = PyTorch (python3-torch) same model/loop; 2 = bare C++ loop (acc_bench loop); "
-      "4 = scikit-learn / umap-learn; 5 = the floor page (bench/viewer_floor.html).\n"
+      "4 = scikit-learn / umap-learn; 5 = the floor page (bench/viewer_floor.html);\n"
+      "7 = a LibTorch-linked binary (what every acc command cost before the front-end) and Python's import torch; "
+      "8 = the old build's CPU-seconds (4,115).\n"
       "ratio = acc/peer for speeds, peer/acc for seconds; row 5: viewer/floor (lower is better).")
     return "\n".join(lines)
 
@@ -535,7 +625,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--rows", default="1,2,3,4,5,6", help="comma-separated rows to run")
+    p.add_argument("--rows", default="1,2,3,4,5,6,7,8", help="comma-separated rows to run")
     p.add_argument("--models", default="", help="row 1 models (comma-separated; default all)")
     p.add_argument("--overhead-steps", type=int, default=10000)
     p.add_argument("--sizes", default="10000,70000", help="row 4 point counts")
@@ -549,7 +639,7 @@ def main():
     want = set(a.rows.split(","))
     res = {"time": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "machine": f"{platform.machine()} {os.cpu_count()} cores", "repeats": a.repeats,
-           "thread_env": THREAD_ENV, "acc_version": run([acc, "--version"])[0],
+           "thread_env": THREAD_ENV, "acc_version": run([acc, "--version", "--full"])[0],
            "busy_cores": {}}
     os.makedirs(a.out, exist_ok=True)
     path = os.path.join(a.out, f"bench-{res['time'].replace(':', '')}.json")
@@ -585,6 +675,14 @@ def main():
         if "6" in want:
             res["busy_cores"]["6"] = busy_cores()
             res["debugger"] = row_debugger(bench, a.repeats, a.overhead_steps)
+            save()
+        if "7" in want:
+            res["busy_cores"]["7"] = busy_cores()
+            res["startup"] = row_startup(acc, work, a.repeats)
+            save()
+        if "8" in want:
+            res["busy_cores"]["8"] = busy_cores()
+            res["build"] = row_build(work)
             save()
     print(res["table"])
     print(f"\nwrote {path}")

@@ -17,6 +17,11 @@ PACKAGES=(
 # Node.js from elsewhere (whose npm conflicts with Debian's), so Debian's is installed only when
 # npm is missing.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
+# `make bench` (setup.sh --bench) also needs its reference peers: Debian's PyTorch,
+# scikit-learn, umap-learn and SciPy for /usr/bin/python3 (never a runtime dependency of acc).
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(python3-torch python3-sklearn umap-learn python3-scipy python3-numpy)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,4 +1,4 @@
-// The acc executable: --version, the quickstart end to end (real MNIST), and each bad
+// The acc executable: the torch-free front-end and its hand-over to acc-torch, --version, the quickstart end to end (real MNIST), and each bad
 // input giving one clear error line, a non-zero exit, and no run directory.
 #include <gtest/gtest.h>
 
@@ -19,12 +19,56 @@ std::string quickstart() { return acc::test::source_dir() + "/recipes/quickstart
 }  // namespace
 
 TEST(Cli, VersionReportsTorchBlasAndThreads) {
-  const auto r = run_acc("--version");
+  const auto r = run_acc("--version --full");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("acc 0."), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("libtorch 1."), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("blas "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("threads 1"), std::string::npos) << r.output;
+}
+
+TEST(Cli, PlainVersionIsTheFrontEndsAndNamesTheFullOne) {
+  const auto r = run_acc("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("acc 0."), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("libtorch"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("acc --version --full"), std::string::npos) << r.output;
+}
+
+// The front-end must not load LibTorch (that is what makes `acc ls` start in milliseconds):
+// neither it nor anything it needs, transitively, is a LibTorch library. acc-torch is checked
+// the other way round, so the test knows what a LibTorch dependency looks like in ldd's output.
+TEST(Cli, FrontEndDoesNotLinkLibTorch) {
+  const auto front = acc::test::run_shell("ldd " + acc::test::acc_binary());
+  ASSERT_EQ(front.exit_code, 0) << front.output;
+  EXPECT_EQ(front.output.find("libtorch"), std::string::npos) << front.output;
+  EXPECT_EQ(front.output.find("libc10"), std::string::npos) << front.output;
+  const auto torch_half = acc::test::run_shell(std::string("ldd ") + ACC_TORCH_BINARY);
+  ASSERT_EQ(torch_half.exit_code, 0) << torch_half.output;
+  EXPECT_NE(torch_half.output.find("libtorch"), std::string::npos) << torch_half.output;
+}
+
+// Every torch-side command is listed by the front-end's --help with the summary acc-torch
+// itself gives, and reaches acc-torch: its own --help names its options.
+TEST(Cli, FrontEndListsAndHandsOverEveryTorchCommand) {
+  const auto front = run_acc("--help");
+  const auto torch_half = acc::test::run_shell(std::string(ACC_TORCH_BINARY) + " --help");
+  ASSERT_EQ(front.exit_code, 0) << front.output;
+  ASSERT_EQ(torch_half.exit_code, 0) << torch_half.output;
+  for (const std::string name : {"run", "plan", "fork", "eval", "inspect", "reproduce", "export"}) {
+    const auto line_of = [&](const std::string& help) {
+      const auto at = help.find("\n  " + name + " ");
+      return at == std::string::npos ? std::string() : help.substr(at, help.find('\n', at + 1) - at);
+    };
+    EXPECT_FALSE(line_of(front.output).empty()) << name << " missing from acc --help:\n" << front.output;
+    EXPECT_EQ(line_of(front.output), line_of(torch_half.output)) << name;
+    const auto sub = run_acc(name + " --help");
+    EXPECT_EQ(sub.exit_code, 0) << sub.output;
+    EXPECT_NE(sub.output.find("acc " + name), std::string::npos) << sub.output;
+  }
+  const auto reference = run_acc("recipes --reference");
+  EXPECT_EQ(reference.exit_code, 0) << reference.output;
+  EXPECT_NE(reference.output.find("#### `conv_ae`"), std::string::npos);
 }
 
 TEST(Cli, QuickstartRunsEndToEndOnMnist) {

@@ -29,16 +29,7 @@ using test::TempDir;
 // Path of `name` inside `dir`, as the string the data API takes.
 std::string path_in(const TempDir& dir, const std::string& name) { return (dir / name).string(); }
 
-// The acc::Error message thrown by `fn`, or "" if it did not throw.
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 torch::Tensor random_bytes(std::vector<int64_t> shape, int64_t seed) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
