@@ -481,11 +481,14 @@ def row_startup(acc, work, repeats):
              "python3 -c 'import torch'": ["/usr/bin/python3", "-c", "import torch"]}
 
     def measure(cmd):
+        # Wall from run(); peak RSS from GNU time in a separate run, because the ru_maxrss
+        # that run() reads for a child forked from this Python process includes the pages the
+        # child had before exec (~35 MB of Python) and would hide a small command's own size.
         walls, rss = [], []
         for _ in range(n):
-            _, wall, mb = run(cmd)
-            walls.append(wall * 1000)
-            rss.append(mb)
+            walls.append(run(cmd)[1] * 1000)
+            out = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, env=env(), capture_output=True, text=True)
+            rss.append(int(out.stderr.strip().splitlines()[-1]) / 1024.0)
         return {"median_ms": med(walls), "median_rss_mb": med(rss), "runs": n}
 
     out = {"commands": {k: measure(v) for k, v in commands.items()},
@@ -603,7 +606,8 @@ def table(res):
             is_acc = name in st["commands"]
             extra = (f"{r['speedup_vs_torch_linked']:>7.1f}x  <= {st['goal_ms']:.0f} ms, "
                      f"<= {st['goal_mb']:.0f} MB {ok(r['goal_met'])}") if is_acc else "  (peer)"
-            w(f"{'7':<4} {(name + ', ms / MB')[:34]:<34} {r['median_ms']:>14.1f} {r['median_rss_mb']:>14.1f}{extra}")
+            w(f"{'7':<4} {(name + ', ms (MB)')[:34]:<34} {r['median_ms']:>14.1f} "
+              f"{'(' + format(r['median_rss_mb'], '.1f') + ' MB)':>14}{extra}")
     if "build" in res:
         b = res["build"]
         w(f"{'8':<4} {'clean build, CPU-s (vs old build)':<34} {b['cpu_seconds']:>14.0f} "

@@ -20,7 +20,7 @@ command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 # `make bench` (setup.sh --bench) also needs its reference peers: Debian's PyTorch,
 # scikit-learn, umap-learn and SciPy for /usr/bin/python3 (never a runtime dependency of acc).
 if [ "${1:-}" = "--bench" ]; then
-  PACKAGES+=(python3-torch python3-sklearn umap-learn python3-scipy python3-numpy)
+  PACKAGES+=(python3-torch python3-sklearn umap-learn python3-scipy python3-numpy time)
 fi
 
 missing=()
