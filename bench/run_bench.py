@@ -243,7 +243,7 @@ def apparent_new_bytes(root):
 def row_fork(acc, work, repeats):
     rows = []
     runs = os.path.join(work, "runs")
-    baseline = [run([acc, "--version"])[1] for _ in range(repeats)]
+    baseline = [run([acc, "--version", "--full"])[1] for _ in range(repeats)]
     for label, hidden in (("small", 16), ("large", 8192)):
         recipe = os.path.join(work, f"fork_{label}.yaml")
         with open(recipe, "w") as f:
