@@ -80,7 +80,9 @@ class ConvDecoder(nn.Module):
 
     def forward(self, z):
         grid = torch.relu(self.fc_dec(z)).view(-1, 64, self.grid, self.grid)
-        return torch.sigmoid(self.deconv2(torch.relu(self.deconv1(grid))))
+        pre = self.deconv2(torch.relu(self.deconv1(grid)))
+        # acc's default conv output: clamp to [0, 1] with a straight-through gradient.
+        return pre + (pre.clamp(0, 1) - pre).detach()
 
 
 class ConvAE(nn.Module):

@@ -83,6 +83,14 @@ void ProgressPrinter::on_phase(const std::string& name) {
 
 void ProgressPrinter::on_log(const std::string& message) { print_line(message); }
 
+void ProgressPrinter::on_warning(const std::string& message) {
+  if (live_line_open_) {
+    out_ << "\n";
+    live_line_open_ = false;
+  }
+  out_ << message << std::endl;  // also under --quiet: a warning is not progress
+}
+
 void ProgressPrinter::on_checkpoint(const NodeMeta& node) {
   print_line("saved node " + node.tag + " (" + node.id + ") at step " + std::to_string(node.step));
 }

@@ -26,6 +26,7 @@ class ProgressPrinter : public TrainObserver, public RunListener {
   void on_run_created(const std::string& run_id, const std::string& dir) override;
   void on_phase(const std::string& name) override;
   void on_log(const std::string& message) override;
+  void on_warning(const std::string& message) override;
   void on_checkpoint(const NodeMeta& node) override;
   void on_eval(const std::string& node_tag, const nlohmann::json& metrics) override;
 

@@ -16,6 +16,7 @@
 #include "debug/control_channel.h"
 #include "debug/debug_controller.h"
 #include "debug/feature_table.h"
+#include "gating/gating_state.h"
 #include "debug/layer_probe.h"
 #include "debug/trajectories.h"
 #include "models/registry.h"
@@ -43,7 +44,7 @@ std::unique_ptr<TrainingState> make_debug_state(bool gated = false) {
   c.name = "recon";
   c.dataset = "shapes";
   state->attach(build_task(c), shapes());
-  if (gated) state->set_gating(GatingConfig{1.0, {{"encoder", 1.0}}});
+  if (gated) set_gating(*state, GatingConfig{1.0, {{"encoder", 1.0}}});
   return state;
 }
 

@@ -310,13 +310,15 @@ TEST(GatingRecipe, GatingIsSavedWithNodesKeptByForksAndRemovable) {
   const auto r = run_acc("run " + (dir / "g.yaml").string() + " --runs " + dir.path().string() + " --run-id g -q");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto nodes = gating_nodes_by_tag(dir / "g");
-  EXPECT_TRUE(nodes["root"].gating.is_null());
-  ASSERT_FALSE(nodes["gated"].gating.is_null());
-  EXPECT_EQ(nodes["gated"].gating["layers"]["encoder"], 1.0);
-  EXPECT_EQ(nodes["gated"].gating["temperature"], 0.5);
-  EXPECT_EQ(nodes["gated_fork"].gating, nodes["gated"].gating);
-  EXPECT_EQ(nodes["gated_more"].gating, nodes["gated"].gating);  // restored by the fork, still on
-  EXPECT_TRUE(nodes["plain_again"].gating.is_null());
+  // Gating is a branch plug-in: its state is the "gating" section of meta.json's plugins.
+  EXPECT_EQ(nodes["root"].plugins, nlohmann::json::object());
+  ASSERT_TRUE(nodes["gated"].plugins.contains("gating"));
+  const nlohmann::json gating = nodes["gated"].plugins["gating"];
+  EXPECT_EQ(gating["layers"]["encoder"], 1.0);
+  EXPECT_EQ(gating["temperature"], 0.5);
+  EXPECT_EQ(nodes["gated_fork"].plugins, nodes["gated"].plugins);
+  EXPECT_EQ(nodes["gated_more"].plugins, nodes["gated"].plugins);  // restored by the fork, still on
+  EXPECT_EQ(nodes["plain_again"].plugins, nlohmann::json::object());
 
   // The gate changes training (strength 1 vs strength 0, which is plain gradients).
   const auto z = run_acc("run " + (dir / "g.yaml").string() + " --runs " + dir.path().string() +

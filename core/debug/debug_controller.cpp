@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "error.h"
+#include "gating/gating_state.h"
 #include "run/run_format.h"
 #include "util/json_io.h"
 
@@ -247,7 +248,7 @@ void DebugController::on_train_begin(const TrainSpec&, TrainingState& state) {
       throw Error("--debug-layer '" + layer + "' is not an activation point of this model; valid layers: " +
                   model.taps().point_names());
   if (layers.empty()) {
-    if (const GatingConfig* g = state.gating())
+    if (const GatingConfig* g = active_gating(state))
       for (const auto& l : g->layers) layers.push_back(l.layer);
     else if (!model.taps().points().empty())
       layers.push_back(model.taps().points().front());
@@ -339,7 +340,7 @@ void DebugController::on_batch(const Dataset& dataset, const Batch& batch, Train
 
 void DebugController::on_backward_end(const StepReport&, TrainingState& state) {
   if (!capturing_) return;
-  for (auto& p : probes_) p->end_backward(state.gating(), /*with_force=*/full_capture_);
+  for (auto& p : probes_) p->end_backward(active_gating(state), /*with_force=*/full_capture_);
 }
 
 void DebugController::record_step_data(const StepReport& report, const std::vector<FeatureColumns>& columns) {

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "models/model.h"
+#include "train/branch_plugin.h"
 
 namespace acc {
 
@@ -54,16 +55,19 @@ struct GatingConfig {
 // The gate above: [B, C] for an activation [B, C, ...]. Pure function (tests, diagnostics).
 torch::Tensor competitive_gate(const torch::Tensor& activation, double temperature, double strength);
 
-class CompetitiveGradientGating {
+// A BranchPlugin (gating/gating_state.h installs it on a TrainingState): its state is the
+// config, saved with every node while gating is on.
+class CompetitiveGradientGating : public BranchPlugin {
  public:
   // Attaches to `model`'s activation points; config.check() first.
   CompetitiveGradientGating(Model& model, GatingConfig config);
-  ~CompetitiveGradientGating() { remove(); }
+  ~CompetitiveGradientGating() override { remove(); }
   CompetitiveGradientGating(const CompetitiveGradientGating&) = delete;
   CompetitiveGradientGating& operator=(const CompetitiveGradientGating&) = delete;
 
   void remove();
   const GatingConfig& config() const { return config_; }
+  nlohmann::json state() const override { return config_.to_json(); }
 
  private:
   ActivationTaps& taps_;

@@ -3,8 +3,8 @@
 
 namespace acc {
 
-ConvAEImpl::ConvAEImpl(int64_t image_size, int64_t latent)
-    : ConvModel("conv_ae", image_size, latent, {"fc_enc"}) {}
+ConvAEImpl::ConvAEImpl(int64_t image_size, int64_t latent, OutputActivation output)
+    : ConvModel("conv_ae", image_size, latent, output, {"fc_enc"}) {}
 
 ModelOutputs ConvAEImpl::forward(const torch::Tensor& x) {
   torch::Tensor latent = encoder(x).at(0);

@@ -9,7 +9,7 @@ namespace acc {
 
 class ConvAEImpl : public ConvModel {
  public:
-  ConvAEImpl(int64_t image_size, int64_t latent);
+  ConvAEImpl(int64_t image_size, int64_t latent, OutputActivation output = OutputActivation::kClamp);
 
   ModelOutputs forward(const torch::Tensor& x) override;
   std::set<ModelOutput> outputs() const override;

@@ -56,8 +56,9 @@ std::vector<torch::Tensor> ConvEncoderImpl::forward(const torch::Tensor& x) {
   return out;
 }
 
-ConvDecoderImpl::ConvDecoderImpl(int64_t image_size, int64_t latent)
+ConvDecoderImpl::ConvDecoderImpl(int64_t image_size, int64_t latent, OutputActivation output)
     : grid_(conv_grid_size(image_size)),
+      output_(output),
       fc_dec(latent, kChannels2 * grid_ * grid_),
       deconv1(doubling_deconv(kChannels2, kChannels1)),
       deconv2(doubling_deconv(kChannels1, /*out=*/1)) {
@@ -68,7 +69,7 @@ ConvDecoderImpl::ConvDecoderImpl(int64_t image_size, int64_t latent)
 
 torch::Tensor ConvDecoderImpl::forward(const torch::Tensor& z) {
   const torch::Tensor grid = taps_->tap("decoder.fc_dec", torch::relu(fc_dec(z))).view({-1, kChannels2, grid_, grid_});
-  return torch::sigmoid(deconv2(taps_->tap("decoder.deconv1", torch::relu(deconv1(grid)))));
+  return apply_output_activation(deconv2(taps_->tap("decoder.deconv1", torch::relu(deconv1(grid)))), output_);
 }
 
 void ConvEncoderImpl::attach_taps(ActivationTaps* taps) {
@@ -83,13 +84,14 @@ void ConvDecoderImpl::attach_taps(ActivationTaps* taps) {
   taps->declare("decoder.deconv1");
 }
 
-ConvModel::ConvModel(std::string type, int64_t image_size, int64_t latent,
+ConvModel::ConvModel(std::string type, int64_t image_size, int64_t latent, OutputActivation output,
                      const std::vector<std::string>& head_names, const std::vector<EncoderHead>& extra_heads)
     : encoder(image_size, latent, head_names, extra_heads),
-      decoder(image_size, latent),
+      decoder(image_size, latent, output),
       type_(std::move(type)),
       image_size_(image_size),
-      latent_(latent) {
+      latent_(latent),
+      output_(output) {
   register_module("encoder", encoder);
   register_module("decoder", decoder);
   encoder->attach_taps(&taps());
@@ -97,7 +99,7 @@ ConvModel::ConvModel(std::string type, int64_t image_size, int64_t latent,
 }
 
 nlohmann::json ConvModel::config() const {
-  return {{"type", type_}, {"latent", latent_}, {"image_size", image_size_}};
+  return {{"type", type_}, {"latent", latent_}, {"image_size", image_size_}, {"output", output_activation_name(output_)}};
 }
 
 }  // namespace acc

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/model.h"
+#include "models/output_activation.h"
 
 namespace acc {
 
@@ -51,10 +52,11 @@ class ConvEncoderImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ConvEncoder);
 
-// fc_dec -> ReLU -> reshape to the grid -> deconv1 -> ReLU -> deconv2 -> Sigmoid.
+// fc_dec -> ReLU -> reshape to the grid -> deconv1 -> ReLU -> deconv2 -> output activation
+// (straight-through clamp by default, or sigmoid: models/output_activation.h).
 class ConvDecoderImpl : public torch::nn::Module {
  public:
-  ConvDecoderImpl(int64_t image_size, int64_t latent);
+  ConvDecoderImpl(int64_t image_size, int64_t latent, OutputActivation output);
   torch::Tensor forward(const torch::Tensor& z);  // [B, latent] -> [B, 1, H, W] in [0, 1]
   // Declares decoder.fc_dec and decoder.deconv1 (post-ReLU) on the model's taps.
   void attach_taps(ActivationTaps* taps);
@@ -62,6 +64,7 @@ class ConvDecoderImpl : public torch::nn::Module {
  private:
   ActivationTaps* taps_ = nullptr;
   int64_t grid_;
+  OutputActivation output_;
   torch::nn::Linear fc_dec;
   torch::nn::ConvTranspose2d deconv1;
   torch::nn::ConvTranspose2d deconv2;
@@ -80,7 +83,7 @@ class ConvModel : public Model {
 
  protected:
   // `type` is the registry name written into config().
-  ConvModel(std::string type, int64_t image_size, int64_t latent,
+  ConvModel(std::string type, int64_t image_size, int64_t latent, OutputActivation output,
             const std::vector<std::string>& head_names, const std::vector<EncoderHead>& extra_heads = {});
 
   ConvEncoder encoder;
@@ -90,6 +93,7 @@ class ConvModel : public Model {
   std::string type_;
   int64_t image_size_;
   int64_t latent_;
+  OutputActivation output_;
 };
 
 }  // namespace acc

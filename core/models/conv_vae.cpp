@@ -4,8 +4,8 @@
 
 namespace acc {
 
-ConvVAEImpl::ConvVAEImpl(int64_t image_size, int64_t latent)
-    : ConvModel("conv_vae", image_size, latent, {"fc_mu", "fc_logvar"}) {}
+ConvVAEImpl::ConvVAEImpl(int64_t image_size, int64_t latent, OutputActivation output)
+    : ConvModel("conv_vae", image_size, latent, output, {"fc_mu", "fc_logvar"}) {}
 
 ModelOutputs ConvVAEImpl::forward(const torch::Tensor& x) {
   std::vector<torch::Tensor> heads = encoder(x);

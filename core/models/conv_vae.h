@@ -12,7 +12,7 @@ namespace acc {
 
 class ConvVAEImpl : public ConvModel {
  public:
-  ConvVAEImpl(int64_t image_size, int64_t latent);
+  ConvVAEImpl(int64_t image_size, int64_t latent, OutputActivation output = OutputActivation::kClamp);
 
   // LATENT is the sampled z (train) or mu (eval); MU and LOGVAR are the posterior.
   ModelOutputs forward(const torch::Tensor& x) override;

@@ -76,9 +76,8 @@ torch::Tensor TokenGridDecoderImpl::forward(const torch::Tensor& positions) {
   // [B, s*s, D] with row-major positions -> [B, D, s, s].
   const torch::Tensor grid = h.transpose(1, 2).reshape({-1, token_dim_, grid_, grid_});
   const torch::Tensor pre = deconv2(torch::relu(deconv1(grid)));
-  // Value clamp(pre, 0, 1), gradient of the identity (straight-through): see the header
-  // for why this is not a sigmoid.
-  return pre + (pre.clamp(/*min=*/0, /*max=*/1) - pre).detach();
+  // Straight-through clamp, not a sigmoid: see the header and models/output_activation.h.
+  return apply_output_activation(pre, OutputActivation::kClamp);
 }
 
 FactorSlotVAEImpl::FactorSlotVAEImpl(FactorSlotVAEOptions options)

@@ -3,8 +3,8 @@
 
 namespace acc {
 
-GMVAEImpl::GMVAEImpl(int64_t image_size, int64_t latent, int64_t components)
-    : ConvModel("gmvae", image_size, latent, {"fc_mu", "fc_logvar"}, {{"fc_qc", components}}),
+GMVAEImpl::GMVAEImpl(int64_t image_size, int64_t latent, int64_t components, OutputActivation output)
+    : ConvModel("gmvae", image_size, latent, output, {"fc_mu", "fc_logvar"}, {{"fc_qc", components}}),
       components_(components) {
   component_mu_ = register_parameter("component_mu", torch::randn({components, latent}));
   component_logvar_ = register_parameter("component_logvar", torch::zeros({components, latent}));

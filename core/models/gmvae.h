@@ -20,7 +20,8 @@ namespace acc {
 
 class GMVAEImpl : public ConvModel {
  public:
-  GMVAEImpl(int64_t image_size, int64_t latent, int64_t components);
+  GMVAEImpl(int64_t image_size, int64_t latent, int64_t components,
+            OutputActivation output = OutputActivation::kClamp);
 
   ModelOutputs forward(const torch::Tensor& x) override;
   std::set<ModelOutput> outputs() const override;

@@ -31,6 +31,20 @@ OptionSpec latent_option() {
   return {"latent", OptionType::kInt, false, 16, "number of latent dimensions"};
 }
 
+OptionSpec output_option() {
+  return {"output", OptionType::kString, false, "clamp",
+          "decoder output: clamp (clamp to [0, 1] with a straight-through gradient) or sigmoid (the conv "
+          "models' output before this option existed; it goes all-black under L1 on MNIST, docs/models.md)"};
+}
+
+OutputActivation output_of(const nlohmann::json& options) {
+  return output_activation_from_name(options.at("output").get<std::string>());
+}
+
+// Nodes saved before the conv models had an `output` option were built with a sigmoid; a
+// config without the field must rebuild exactly that model, not today's default.
+constexpr const char* kOutputBeforeOption = "sigmoid";
+
 }  // namespace
 
 const std::vector<ModelSpec>& model_registry() {
@@ -44,32 +58,36 @@ const std::vector<ModelSpec>& model_registry() {
        }},
       {"conv_ae",
        "convolutional autoencoder (two stride-2 convs, linear latent)",
-       {latent_option(), image_size_option()},
+       {latent_option(), image_size_option(), output_option()},
        [](const nlohmann::json& o) -> ModelPtr {
-         return ConvAE(positive_int(o, "image_size"), positive_int(o, "latent")).ptr();
+         return ConvAE(positive_int(o, "image_size"), positive_int(o, "latent"), output_of(o)).ptr();
        }},
       {"conv_vae",
        "convolutional VAE: mu/logvar heads, sampled z in training, z = mu in evaluation",
-       {latent_option(), image_size_option()},
+       {latent_option(), image_size_option(), output_option()},
        [](const nlohmann::json& o) -> ModelPtr {
-         return ConvVAE(positive_int(o, "image_size"), positive_int(o, "latent")).ptr();
+         return ConvVAE(positive_int(o, "image_size"), positive_int(o, "latent"), output_of(o)).ptr();
        }},
       {"supervised_ae",
        "conv_ae plus a linear classifier on the latent, trained jointly (LOGITS output); loss = MSE "
        "reconstruction + class_weight * cross-entropy (recipes/supervised_ae.yaml)",
        {latent_option(), image_size_option(),
-        {"classes", OptionType::kInt, false, 10, "number of classes of the classifier (the dataset's labels)"}},
+        {"classes", OptionType::kInt, false, 10, "number of classes of the classifier (the dataset's labels)"},
+        output_option()},
        [](const nlohmann::json& o) -> ModelPtr {
-         return SupervisedAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "classes"))
+         return SupervisedAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "classes"),
+                             output_of(o))
              .ptr();
        }},
       {"gmvae",
        "Gaussian-mixture VAE: q(c|x) over K components, q(z|x) diagonal Gaussian, learnable prior "
        "p(z|c) = N(component_mu[c], exp(component_logvar[c])); train with the gmvae_kl task",
        {latent_option(), image_size_option(),
-        {"components", OptionType::kInt, false, 10, "number of mixture components K"}},
+        {"components", OptionType::kInt, false, 10, "number of mixture components K"},
+        output_option()},
        [](const nlohmann::json& o) -> ModelPtr {
-         return GMVAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "components"))
+         return GMVAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "components"),
+                      output_of(o))
              .ptr();
        }},
       {"factor_slot_vae",
@@ -132,6 +150,9 @@ ModelPtr build_model_from_config(const nlohmann::json& config) {
   nlohmann::json options = config;
   options.erase("type");
   const std::string type = config["type"];
+  if (const ModelSpec* spec = find_model_spec(type); spec && !options.contains("output"))
+    for (const auto& option : spec->options)
+      if (option.name == "output") options["output"] = kOutputBeforeOption;
   return build_model(type, options, "model config (" + type + ")");
 }
 

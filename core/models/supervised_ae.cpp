@@ -3,8 +3,9 @@
 
 namespace acc {
 
-SupervisedAEImpl::SupervisedAEImpl(int64_t image_size, int64_t latent, int64_t classes)
-    : ConvModel("supervised_ae", image_size, latent, {"fc_enc"}), classes_(classes), classifier(latent, classes) {
+SupervisedAEImpl::SupervisedAEImpl(int64_t image_size, int64_t latent, int64_t classes,
+                                   OutputActivation output)
+    : ConvModel("supervised_ae", image_size, latent, output, {"fc_enc"}), classes_(classes), classifier(latent, classes) {
   register_module("classifier", classifier);
 }
 

@@ -13,7 +13,8 @@ namespace acc {
 
 class SupervisedAEImpl : public ConvModel {
  public:
-  SupervisedAEImpl(int64_t image_size, int64_t latent, int64_t classes);
+  SupervisedAEImpl(int64_t image_size, int64_t latent, int64_t classes,
+                   OutputActivation output = OutputActivation::kClamp);
 
   // LATENT (deterministic), RECONSTRUCTION, LOGITS = classifier(LATENT) [B, classes].
   ModelOutputs forward(const torch::Tensor& x) override;

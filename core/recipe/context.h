@@ -33,6 +33,9 @@ class RunListener {
   virtual void on_run_created(const std::string& /*run_id*/, const std::string& /*dir*/) {}
   virtual void on_phase(const std::string& /*name*/) {}
   virtual void on_log(const std::string& /*message*/) {}
+  // A one-line warning the user must see even with --quiet (loss health: "warning: task
+  // 'recon' is trivial at step 400: ...").
+  virtual void on_warning(const std::string& /*message*/) {}
   virtual void on_checkpoint(const NodeMeta& /*node*/) {}
   virtual void on_eval(const std::string& /*node_tag*/, const nlohmann::json& /*metrics*/) {}
 };

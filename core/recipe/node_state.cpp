@@ -4,6 +4,7 @@
 #include "data/registry.h"
 #include "error.h"
 #include "models/registry.h"
+#include "recipe/plugin_registry.h"
 #include "tasks/registry.h"
 
 namespace acc {
@@ -20,7 +21,7 @@ void restore_node_state(TrainingState& state, const NodeMeta& node, const std::f
                   "', which is not loaded; load it before forking from this node");
     state.attach(build_task(config, prefix), it->second, prefix);
   }
-  if (!node.gating.is_null()) state.set_gating(GatingConfig::from_json(node.gating));
+  restore_plugins(state, node.plugins, prefix);
   state.load_state(state_path.string());
 }
 

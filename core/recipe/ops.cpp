@@ -11,6 +11,8 @@
 #include "eval/compare.h"
 #include "eval/periodic_eval.h"
 #include "error.h"
+#include "gating/gating_state.h"
+#include "health/loss_health.h"
 #include "models/registry.h"
 #include "recipe/epochs.h"
 #include "run/train_events.h"
@@ -118,6 +120,19 @@ GatingConfig gating_config(const RecipeOp& op, const json& f) {
     throw Error(op.where() + ": field 'layers' must be a layer name, a list of names or a map {layer: gate_strength}");
   }
   return config;
+}
+
+// The train op's `stop_on` as health classes; acc::Error naming the field for an unknown one.
+std::set<Health> stop_on_classes(const json& f, const RecipeOp& op) {
+  std::set<Health> classes;
+  for (const auto& name : string_list(f["stop_on"], op, "stop_on")) {
+    const auto health = health_from_name(name);
+    if (!health || *health == Health::kHealthy)
+      throw Error(op.where() + ": field 'stop_on': '" + name + "' is not a loss-health class to stop on; use "
+                               "diverging, trivial or plateau");
+    classes.insert(*health);
+  }
+  return classes;
 }
 
 std::string describe_gating(const GatingConfig& config) {
@@ -268,7 +283,13 @@ std::vector<OpDef> op_build_table() {
                   {"eval_tasks", OptionType::kList, false, json::array(),
                    "tasks evaluated every eval_every steps; empty = every attached evaluation-only task"},
                   {"eval_images", OptionType::kInt, false, 1000,
-                   "test images per periodic evaluation (the first N of each dataset's test split); 0 = all"}},
+                   "test images per periodic evaluation (the first N of each dataset's test split); 0 = all"},
+                  {"health_window", OptionType::kInt, false, 100,
+                   "steps per loss-health window (train.health events: healthy, plateau, trivial, diverging; "
+                   "docs/running.md); 0 = loss health off"},
+                  {"stop_on", OptionType::kList, false, json::array(),
+                   "loss-health classes that fail the run when a task enters them, e.g. [diverging] or "
+                   "[diverging, trivial]; empty = only warn"}},
                  "", nullptr,
                  [](const RecipeOp& op, const json& f, Plan& plan) {
                    const int64_t batch = f["batch_size"];
@@ -286,6 +307,9 @@ std::vector<OpDef> op_build_table() {
                    if (f["lr"].get<double>() <= 0) throw Error(op.where() + ": field 'lr' must be positive");
                    if (!plan.model) throw Error(op.where() + ": no model yet; add create_model and attach_task ops before train");
                    if (!plan.has_training_task) throw Error(op.where() + ": no training task attached; add attach_task ops before train");
+                   if (f["health_window"].get<int64_t>() < 0)
+                     throw Error(op.where() + ": field 'health_window' must be >= 0 (0 = loss health off)");
+                   stop_on_classes(f, op);
                    if (f["eval_every"].get<int64_t>() < 0 || f["eval_images"].get<int64_t>() < 0)
                      throw Error(op.where() + ": fields 'eval_every' and 'eval_images' must be >= 0 (0 = off / all)");
                    for (const auto& name : string_list(f["eval_tasks"], op, "eval_tasks"))
@@ -329,7 +353,14 @@ std::vector<OpDef> op_build_table() {
                                               ctx.current_tag);
                    // Epochs first: tasks must know the epoch before the step's losses, and an epoch
                    // node must exist before other observers look at the step's end.
+                   HealthThresholds thresholds;
+                   thresholds.window = f["health_window"];
+                   LossHealthMonitor health(ctx.run->events(), thresholds, stop_on_classes(f, op), ctx.current_tag,
+                                            [&ctx](const std::string& line) {
+                                              if (ctx.listener) ctx.listener->on_warning(line);
+                                            });
                    std::vector<TrainObserver*> observers = {&epochs, &events};
+                   if (thresholds.window > 0) observers.push_back(&health);
                    if (periodic.active()) observers.push_back(&periodic);
                    observers.insert(observers.end(), ctx.observers.begin(), ctx.observers.end());
                    const TrainOutcome outcome = train(ctx.state, spec, observers, ctx.cancel);
@@ -411,7 +442,7 @@ std::vector<OpDef> op_build_table() {
                  },
                  [](const RecipeOp& op, const json& f, RecipeContext& ctx) {
                    const GatingConfig config = gating_config(op, f);
-                   ctx.state.set_gating(config);
+                   set_gating(ctx.state, config);
                    ctx.run->events().emit("log", {{"message", "gradient gating on: " + describe_gating(config)}});
                  }});
 
@@ -422,7 +453,7 @@ std::vector<OpDef> op_build_table() {
                    plan.describe(op, "plain gradients");
                  },
                  [](const RecipeOp&, const json&, RecipeContext& ctx) {
-                   ctx.state.set_gating(std::nullopt);
+                   set_gating(ctx.state, std::nullopt);
                    ctx.run->events().emit("log", {{"message", "gradient gating off"}});
                  }});
 

@@ -16,7 +16,7 @@ nlohmann::json NodeMeta::to_json() const {
   return {{"id", id},       {"tag", tag},       {"parent", parent.empty() ? nlohmann::json() : nlohmann::json(parent)},
           {"run_id", run_id}, {"step", step},   {"created", created},
           {"model", model}, {"tasks", tasks},   {"datasets", datasets},
-          {"gating", gating},     {"lineage", lineage}, {"op_index", op_index}, {"metrics", metrics}};
+          {"plugins", plugins},     {"lineage", lineage}, {"op_index", op_index}, {"metrics", metrics}};
 }
 
 NodeMeta NodeMeta::from_json(const nlohmann::json& j) {
@@ -31,7 +31,8 @@ NodeMeta NodeMeta::from_json(const nlohmann::json& j) {
   m.tasks = j.value("tasks", nlohmann::json::array());
   m.datasets = j.value("datasets", nlohmann::json::object());
   m.lineage = j.value("lineage", nlohmann::json::array());
-  m.gating = j.value("gating", nlohmann::json());
+  m.plugins = j.value("plugins", nlohmann::json::object());
+  if (j.contains("gating") && !j["gating"].is_null() && !m.plugins.contains("gating")) m.plugins["gating"] = j["gating"];
   m.metrics = j.value("metrics", nlohmann::json::object());
   m.op_index = j.value("op_index", int64_t{-1});
   return m;

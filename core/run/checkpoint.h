@@ -35,7 +35,10 @@ struct NodeMeta {
   nlohmann::json tasks;     // [TaskConfig::to_json()]
   nlohmann::json datasets;  // {name: Dataset::info} for every dataset the tasks read
   nlohmann::json lineage;   // [resolved recipe op] from run start to this node
-  nlohmann::json gating;     // GatingConfig::to_json() while gradient gating is on, else null
+  // {name: state} of the branch's plug-ins (train/branch_plugin.h), e.g. {"gating": {...}}
+  // while gradient gating is on; empty object when none. Nodes written before plug-ins
+  // had a top-level "gating" (null or the config); from_json reads it as plugins.gating.
+  nlohmann::json plugins = nlohmann::json::object();
   int64_t op_index = -1;    // index of the recipe op that made it (resume starts after it); -1 outside recipes
   nlohmann::json metrics = nlohmann::json::object();  // {task: {metric: value}}
 

@@ -20,7 +20,7 @@ NodeMeta CheckpointStore::save(const TrainingState& state, const std::string& ta
     meta.tasks.push_back(t.task->config().to_json());
     meta.datasets[t.dataset->name] = t.dataset->info;
   }
-  meta.gating = state.gating() ? state.gating()->to_json() : nlohmann::json();
+  meta.plugins = state.plugin_states();
   meta.lineage = lineage;
   meta.op_index = op_index;
   return create_node(std::move(meta), [&](const fs::path& tmp) { state.save_state((tmp / "state.pt").string()); });

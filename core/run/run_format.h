@@ -24,9 +24,9 @@ inline constexpr std::string_view kSummaryLockFile = ".summary.lock";
 inline constexpr std::string_view kPlanDir = ".plan";
 
 // Every event type acc writes. A reader must ignore types it does not know.
-inline constexpr std::array<std::string_view, 21> kEventTypes = {
+inline constexpr std::array<std::string_view, 22> kEventTypes = {
     "run.created",   "run.started",   "phase.started",   "train.progress", "train.metrics",
-    "train.eval",    "eval.metrics",  "checkpoint.saved", "artifact.created", "log",
+    "train.eval",    "train.health",  "eval.metrics",  "checkpoint.saved", "artifact.created", "log",
     "heartbeat",     "run.completed", "run.cancelled",   "run.failed",     "run.resumed",
     "segment.started", "segment.ended", "debug.state",   "debug.capture",  "debug.watch",
     "debug.trajectories",

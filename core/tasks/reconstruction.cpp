@@ -1,6 +1,7 @@
 // reconstruction: L1 or MSE training loss and l1 / mse / per-image-average psnr metrics.
 #include "tasks/reconstruction.h"
 
+#include "analysis/trivial_baselines.h"
 #include "error.h"
 
 namespace acc {
@@ -18,6 +19,13 @@ ReconstructionTask::ReconstructionTask(TaskConfig config) : Task(std::move(confi
 torch::Tensor ReconstructionTask::loss(const ModelOutputs& outputs, const Batch& batch) {
   const torch::Tensor& recon = output(outputs, ModelOutput::RECONSTRUCTION);
   return mse_ ? torch::mse_loss(recon, batch.images) : torch::l1_loss(recon, batch.images);
+}
+
+std::optional<double> ReconstructionTask::trivial_loss(const Split& train) const {
+  if (train.size() == 0) return std::nullopt;
+  const torch::Tensor images = train.images.slice(/*dim=*/0, 0, std::min<int64_t>(train.size(), 2000));
+  const TrivialBaselines b = trivial_baselines(images, images);
+  return mse_ ? std::min(b.black.mse, b.mean_image.mse) : std::min(b.black.l1, b.mean_image.l1);
 }
 
 Metrics ReconstructionTask::evaluate(Model& model, const Dataset& dataset,

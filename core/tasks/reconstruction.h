@@ -19,6 +19,7 @@ class ReconstructionTask : public Task {
   std::set<ModelOutput> required_outputs() const override { return {ModelOutput::RECONSTRUCTION}; }
   torch::Tensor loss(const ModelOutputs& outputs, const Batch& batch) override;
   Metrics evaluate(Model& model, const Dataset& dataset, const torch::Device& device) override;
+  std::optional<double> trivial_loss(const Split& train) const override;
 
  private:
   bool mse_ = false;

@@ -73,6 +73,11 @@ class Task {
   // Numbers about the last loss() call for train.metrics (gmvae_kl: schedule weights and
   // q(c|x) usage), or null. The event writer adds them to the event's top level.
   virtual nlohmann::json step_diagnostics() const { return nullptr; }
+  // The loss (unweighted, as loss() computes it) that an output ignoring the input reaches:
+  // the lower of the all-black image's and the mean training image's, measured on (up to
+  // the first 2,000 images of) `train`; nullopt for tasks where no such output exists.
+  // Loss health's `trivial` class compares the training loss with it.
+  virtual std::optional<double> trivial_loss(const Split& /*train*/) const { return std::nullopt; }
 
  protected:
   // The configured slice of a [B, D] tensor (the whole tensor when no slice is set).

@@ -10,7 +10,7 @@ namespace acc {
 
 void TrainingState::set_model(ModelPtr model) {
   TORCH_CHECK(model != nullptr, "set_model: null model");
-  gating_.reset();
+  plugins_.clear();
   // A new model starts a branch of its own: step 0 and a fresh state's learning rate,
   // whatever an earlier model left, so a recipe's second create_model gives the same node
   // whether the ops before it ran in this process or not (acc plan runs it in its own).
@@ -55,9 +55,20 @@ void TrainingState::attach(TaskPtr task, std::shared_ptr<const Dataset> dataset,
 
 void TrainingState::detach_all() { tasks_.clear(); }
 
-void TrainingState::set_gating(const std::optional<GatingConfig>& config) {
-  gating_.reset();
-  if (config) gating_ = std::make_unique<CompetitiveGradientGating>(model(), *config);
+void TrainingState::set_plugin(const std::string& name, std::unique_ptr<BranchPlugin> plugin) {
+  plugins_.erase(name);
+  if (plugin) plugins_.emplace(name, std::move(plugin));
+}
+
+const BranchPlugin* TrainingState::plugin(const std::string& name) const {
+  auto it = plugins_.find(name);
+  return it == plugins_.end() ? nullptr : it->second.get();
+}
+
+nlohmann::json TrainingState::plugin_states() const {
+  nlohmann::json states = nlohmann::json::object();
+  for (const auto& [name, plugin] : plugins_) states[name] = plugin->state();
+  return states;
 }
 
 void TrainingState::set_lr(double lr) {

@@ -10,15 +10,16 @@
 
 #include <torch/torch.h>
 
+#include <map>
 #include <memory>
-#include <optional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "data/dataset.h"
-#include "gating/competitive_gating.h"
 #include "models/model.h"
 #include "tasks/task.h"
+#include "train/branch_plugin.h"
 
 namespace acc {
 
@@ -41,11 +42,14 @@ class TrainingState {
   void attach(TaskPtr task, std::shared_ptr<const Dataset> dataset, const std::string& where = "");
   void detach_all();
   void set_lr(double lr);
-  // Turns competitive gradient gating on (replacing any previous configuration) or, with
-  // nullopt, off. Part of the state: saved in a node's meta.json, restored on fork/resume.
-  // A new model (set_model) starts without gating.
-  void set_gating(const std::optional<GatingConfig>& config);
-  const GatingConfig* gating() const { return gating_ ? &gating_->config() : nullptr; }
+  // Installs `plugin` under `name` (replacing, and first destroying, any plug-in of that
+  // name), or with nullptr removes it. Plug-ins are part of the branch's state: a
+  // checkpoint saves each one's state() in meta.json, restoring a node rebuilds them
+  // (recipe/plugin_registry.h). A new model (set_model) starts without plug-ins.
+  void set_plugin(const std::string& name, std::unique_ptr<BranchPlugin> plugin);
+  const BranchPlugin* plugin(const std::string& name) const;
+  // {name: state()} of every installed plug-in (empty object when none).
+  nlohmann::json plugin_states() const;
 
   bool has_model() const { return model_ != nullptr; }
   Model& model();
@@ -66,7 +70,7 @@ class TrainingState {
  private:
   torch::Device device_;
   ModelPtr model_;
-  std::unique_ptr<CompetitiveGradientGating> gating_;  // after model_: removed before it is destroyed
+  std::map<std::string, std::unique_ptr<BranchPlugin>> plugins_;  // after model_: removed before it is destroyed
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::vector<AttachedTask> tasks_;
   int64_t step_ = 0;
