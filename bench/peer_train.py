@@ -51,7 +51,9 @@ class LinearAE(nn.Module):
 
     def forward(self, x):
         latent = torch.relu(self.encoder(x.flatten(1)))
-        recon = torch.sigmoid(self.decoder(latent)).view(-1, 1, self.side, self.side)
+        pre = self.decoder(latent)
+        # acc's default output: clamp to [0, 1] with a straight-through gradient.
+        recon = (pre + (pre.clamp(0, 1) - pre).detach()).view(-1, 1, self.side, self.side)
         return {"latent": latent, "reconstruction": recon}
 
 

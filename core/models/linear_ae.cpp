@@ -1,11 +1,12 @@
-// linear_ae: Linear(C*H*W, hidden) -> ReLU -> Linear(hidden, C*H*W) -> Sigmoid.
+// linear_ae: Linear(C*H*W, hidden) -> ReLU -> Linear(hidden, C*H*W) -> output activation.
 #include "models/linear_ae.h"
 
 namespace acc {
 
-LinearAEImpl::LinearAEImpl(int64_t image_size, int64_t hidden)
+LinearAEImpl::LinearAEImpl(int64_t image_size, int64_t hidden, OutputActivation output)
     : shape_{/*channels=*/1, image_size, image_size},
       hidden_(hidden),
+      output_(output),
       encoder(shape_.numel(), hidden),
       decoder(hidden, shape_.numel()) {
   register_module("encoder", encoder);
@@ -22,7 +23,7 @@ ModelOutputs LinearAEImpl::forward(const torch::Tensor& x) {
 }
 
 torch::Tensor LinearAEImpl::decode(const torch::Tensor& z) {
-  return torch::sigmoid(decoder(z)).view({-1, shape_.channels, shape_.height, shape_.width});
+  return apply_output_activation(decoder(z), output_).view({-1, shape_.channels, shape_.height, shape_.width});
 }
 
 std::set<ModelOutput> LinearAEImpl::outputs() const {
@@ -30,7 +31,7 @@ std::set<ModelOutput> LinearAEImpl::outputs() const {
 }
 
 nlohmann::json LinearAEImpl::config() const {
-  return {{"type", "linear_ae"}, {"hidden", hidden_}, {"image_size", shape_.height}};
+  return {{"type", "linear_ae"}, {"hidden", hidden_}, {"image_size", shape_.height}, {"output", output_activation_name(output_)}};
 }
 
 }  // namespace acc

@@ -33,8 +33,8 @@ OptionSpec latent_option() {
 
 OptionSpec output_option() {
   return {"output", OptionType::kString, false, "clamp",
-          "decoder output: clamp (clamp to [0, 1] with a straight-through gradient) or sigmoid (the conv "
-          "models' output before this option existed; it goes all-black under L1 on MNIST, docs/models.md)"};
+          "decoder output: clamp (clamp to [0, 1] with a straight-through gradient) or sigmoid (the "
+          "output before this option existed; under L1 on MNIST it goes all-black, docs/models.md)"};
 }
 
 OutputActivation output_of(const nlohmann::json& options) {
@@ -52,9 +52,9 @@ const std::vector<ModelSpec>& model_registry() {
       {"linear_ae",
        "one-hidden-layer autoencoder; the latent is the ReLU hidden layer",
        {{"hidden", OptionType::kInt, false, 64, "hidden units (= latent dimensions)"},
-        image_size_option()},
+        image_size_option(), output_option()},
        [](const nlohmann::json& o) -> ModelPtr {
-         return LinearAE(positive_int(o, "image_size"), positive_int(o, "hidden")).ptr();
+         return LinearAE(positive_int(o, "image_size"), positive_int(o, "hidden"), output_of(o)).ptr();
        }},
       {"conv_ae",
        "convolutional autoencoder (two stride-2 convs, linear latent)",

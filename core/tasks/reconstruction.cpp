@@ -43,7 +43,19 @@ Metrics ReconstructionTask::evaluate(Model& model, const Dataset& dataset,
     pixels += err.numel();
   });
   const double n = static_cast<double>(test.size());
-  return {{"l1", abs_sum / pixels}, {"mse", sq_sum / pixels}, {"psnr", psnr_sum / n}};
+  const double psnr = psnr_sum / n;
+  return {{"l1", abs_sum / pixels}, {"mse", sq_sum / pixels}, {"psnr", psnr},
+          {"psnr_over_trivial", psnr - trivial_psnr(dataset)}};
+}
+
+double ReconstructionTask::trivial_psnr(const Dataset& dataset) {
+  auto it = trivial_psnr_.find(&dataset);
+  if (it == trivial_psnr_.end()) {
+    const TrivialBaselines b = trivial_baselines(dataset.train.size() > 0 ? dataset.train.images : test_split(dataset).images,
+                                                 test_split(dataset).images);
+    it = trivial_psnr_.emplace(&dataset, std::max(b.black.psnr, b.mean_image.psnr)).first;
+  }
+  return it->second;
 }
 
 }  // namespace acc

@@ -6,7 +6,13 @@
 // where mse_i is one image's mean squared error floored at 1e-10 (so a perfect
 // reconstruction scores 100 dB instead of infinity). Averaging per image, not computing
 // PSNR of the pooled MSE, is what image-restoration papers usually report.
+// "psnr_over_trivial" is psnr minus the PSNR of the better of two outputs that ignore the
+// input, on the same test images: an all-black image and the mean training image
+// (analysis/trivial_baselines.h). At or below 0 the model has learnt nothing about the
+// individual image.
 #pragma once
+
+#include <map>
 
 #include "tasks/task.h"
 
@@ -22,7 +28,12 @@ class ReconstructionTask : public Task {
   std::optional<double> trivial_loss(const Split& train) const override;
 
  private:
+  // PSNR of the better trivial output (all-black, mean training image) on the test split,
+  // computed once per dataset: the reference of the psnr_over_trivial metric.
+  double trivial_psnr(const Dataset& dataset);
+
   bool mse_ = false;
+  std::map<const Dataset*, double> trivial_psnr_;
 };
 
 }  // namespace acc

@@ -27,7 +27,8 @@ OptionSpec layer_option() {
 const std::vector<TaskSpec>& task_registry() {
   static const std::vector<TaskSpec> table = {
       {"reconstruction",
-       "reconstruction loss (L1, or MSE with loss: mse); metrics l1, mse, psnr (per-image average, dB)",
+       "reconstruction loss (L1, or MSE with loss: mse); metrics l1, mse, psnr (per-image average, dB), psnr_over_trivial "
+       "(psnr minus that of the better of an all-black and the mean-training-image output; <= 0: nothing learnt)",
        {{"loss", OptionType::kString, false, "l1",
          "l1 (mean absolute error) or mse (mean squared error, as supervised_ae and gmvae train)"}},
        make<ReconstructionTask>},

@@ -177,6 +177,28 @@ viewerTest('a refresh returns to the same view', async (page) => {
 
 // acc with `eval_every` writes train.eval events; until the fixture recipe attaches
 // evaluation-only tasks the section must stay hidden, so this checks whichever applies.
+viewerTest('loss health: the recon chart carries the worst current class of its branches and shades the rest', async (page) => {
+  // Expected from the fixture's own train.health events (lr_low trains with health_window 10).
+  const rank = ['healthy', 'plateau', 'trivial', 'diverging'];
+  const latest = new Map();
+  let bands = 0;
+  for (const line of fs.readFileSync(path.join(mainRun, 'events.jsonl'), 'utf8').split('\n')) {
+    if (!line.includes('"train.health"')) continue;
+    const p = JSON.parse(line).payload;
+    if (p.task !== 'recon') continue;
+    latest.set(p.from, p.health);
+    if (p.health !== 'healthy') bands += 1;
+  }
+  assert.ok(latest.size > 0, 'the fixture run should have train.health events for recon');
+  const worst = [...latest.values()].reduce((w, c) => (rank.indexOf(c) > rank.indexOf(w) ? c : w), 'healthy');
+  await page.goto(rootUrl(runHash(runId, { view: 'overview' })));
+  await waitAttr(page, '[data-testid=chart][data-quantity=recon]', 'data-health-bands', (v) => Number(v[0]) === bands, `${bands} shaded non-healthy band(s) on the recon chart`);
+  const badge = page.locator('.chart-card:has([data-quantity=recon]) [data-testid=health-badge]');
+  assert.equal(await badge.getAttribute('data-health'), worst, 'the recon badge shows the worst current class');
+  assert.equal((await badge.textContent()).trim(), worst);
+  await screenshot(page, 'run-loss-health');
+});
+
 viewerTest('evaluation during training: one chart per metric and a series per branch, or hidden without train.eval', async (page) => {
   const expected = evalCurveExpectation(mainRun);
   await page.goto(rootUrl(runHash(runId, { view: 'overview' })));

@@ -8,6 +8,7 @@ import { trainSeriesOf, chartSeries } from './train_series.js';
 import { createLineChart } from './line_chart.js';
 import { createSeriesColors } from './series_colors.js';
 import { createOverlayPicker } from './overlay_picker.js';
+import { lossHealthOf, healthBands, healthSummary } from './loss_health.js';
 
 const CHART_HEIGHT = 220;
 
@@ -47,6 +48,12 @@ export function createCharts(ctx) {
       if (list.length) chartFor(q).draw(list, { logScale, colorFor });
     }
     for (const [q, c] of charts) if (!quantities.includes(q)) { c.destroy(); charts.delete(q); }
+    // Loss health of this run's tasks (not of overlaid runs): a badge and shaded bands.
+    const health = lossHealthOf(store.events);
+    for (const [q, c] of charts) {
+      const t = health.get(q);
+      c.setHealth(t ? { health: t.worst, title: healthSummary(t) } : null, healthBands(t));
+    }
   }
 
   function chartFor(q) {
