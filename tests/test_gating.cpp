@@ -13,6 +13,9 @@
 
 #include "analysis/specialisation.h"
 #include "gating/competitive_gating.h"
+#include "gating/gating_state.h"
+#include "recipe/plugin_registry.h"
+#include "models/output_activation.h"
 #include "models/registry.h"
 #include "recipe/node_state.h"
 #include "run/checkpoint.h"
@@ -99,7 +102,10 @@ TEST(Gating, ScalesTheLayersGradientByTheGateAndChangesNothingElse) {
   const torch::Tensor bd = model->named_parameters()["decoder.bias"].detach();
   const torch::Tensor h = torch::relu(torch::nn::functional::linear(x.flatten(1), w, b));
   const torch::Tensor h_gated_backward = h + (gate.to(h.dtype()) - 1) * (h - h.detach());
-  const torch::Tensor out = torch::sigmoid(torch::nn::functional::linear(h_gated_backward, wd, bd)).view({-1, 1, 4, 4});
+  // linear_ae's default output (models/output_activation.h).
+  const torch::Tensor out =
+      apply_output_activation(torch::nn::functional::linear(h_gated_backward, wd, bd), OutputActivation::kClamp)
+          .view({-1, 1, 4, 4});
   (out * r).sum().backward();
   EXPECT_TRUE(torch::allclose(gated.grads.at("encoder.weight"), w.grad(), 1e-6, 1e-7));
   EXPECT_TRUE(torch::allclose(gated.grads.at("encoder.bias"), b.grad(), 1e-6, 1e-7));
@@ -419,6 +425,53 @@ TEST(GatingRecipe, FactorSlotRootsWithAndWithoutDetachStartFromTheSameWeights) {
   EXPECT_EQ(nodes["root"].model["detach_factor_grad"], false);
   EXPECT_EQ(nodes["root_detach"].model["detach_factor_grad"], true);
   EXPECT_TRUE(same_model_state(dir / "l3", nodes["root"], dir / "l3", nodes["root_detach"]));
+}
+
+}  // namespace
+}  // namespace acc
+
+namespace acc {
+namespace {
+
+// Gating as a branch plug-in: TrainingState knows it only by name, a node's "plugins"
+// section rebuilds it, an unknown section is an error naming it, and nodes written before
+// plug-ins (top-level "gating") still read as plugins.gating.
+TEST(GatingPlugin, SectionRoundTripsThroughTheStateAndThePluginRegistry) {
+  TrainingState state;
+  state.set_model(build_model("linear_ae", {{"hidden", 8}}));
+  EXPECT_EQ(active_gating(state), nullptr);
+  EXPECT_EQ(state.plugin_states(), nlohmann::json::object());
+  set_gating(state, GatingConfig{0.5, {{"encoder", 0.75}}});
+  const nlohmann::json saved = state.plugin_states();
+  ASSERT_TRUE(saved.contains("gating"));
+  EXPECT_EQ(saved["gating"]["layers"]["encoder"], 0.75);
+
+  TrainingState restored;
+  restored.set_model(build_model("linear_ae", {{"hidden", 8}}));
+  restore_plugins(restored, saved, "node r/x");
+  ASSERT_NE(active_gating(restored), nullptr);
+  EXPECT_EQ(active_gating(restored)->temperature, 0.5);
+  EXPECT_EQ(restored.plugin_states(), saved);
+
+  set_gating(restored, std::nullopt);
+  EXPECT_EQ(active_gating(restored), nullptr);
+  set_gating(state, GatingConfig{1.0, {{"encoder", 1.0}}});
+  state.set_model(build_model("linear_ae", {{"hidden", 8}}));  // a new model starts without plug-ins
+  EXPECT_EQ(state.plugin_states(), nlohmann::json::object());
+
+  const std::string error = test::error_of([&] { restore_plugins(restored, {{"dropout_schedule", {}}}, "node r/x"); });
+  EXPECT_NE(error.find("node r/x: meta.json names plug-in 'dropout_schedule'"), std::string::npos) << error;
+  EXPECT_NE(error.find("known: gating"), std::string::npos) << error;
+}
+
+TEST(GatingPlugin, NodesWrittenBeforePluginsReadTheirGatingAsPluginsGating) {
+  const nlohmann::json old_meta = {{"id", "abc"}, {"tag", "t"}, {"parent", nullptr},
+                                   {"gating", {{"temperature", 1.0}, {"layers", {{"encoder", 1.0}}}}}};
+  EXPECT_EQ(NodeMeta::from_json(old_meta).plugins["gating"]["layers"]["encoder"], 1.0);
+  nlohmann::json plain = old_meta;
+  plain["gating"] = nullptr;
+  EXPECT_EQ(NodeMeta::from_json(plain).plugins, nlohmann::json::object());
+  EXPECT_FALSE(NodeMeta::from_json(old_meta).to_json().contains("gating"));
 }
 
 }  // namespace

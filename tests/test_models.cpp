@@ -8,6 +8,7 @@
 #include "test_util.h"
 
 #include "error.h"
+#include "models/output_activation.h"
 #include "models/registry.h"
 
 namespace acc {
@@ -156,6 +157,27 @@ TEST(Models, ConvVaeSamplesInTrainingAndIsDeterministicInEval) {
   const ModelOutputs t = vae->forward(x);
   EXPECT_FALSE(torch::equal(t.at(ModelOutput::LATENT), t.at(ModelOutput::MU)));
   EXPECT_TRUE(torch::equal(t.at(ModelOutput::MU), a.at(ModelOutput::MU)));
+}
+
+// The output activation: clamp by default (value clamped, gradient of the identity),
+// sigmoid on request, and a saved config without `output` (written before the option)
+// rebuilds the sigmoid model it was trained as.
+TEST(OutputActivation, ClampPassesTheIdentityGradientAndOldConfigsMeanSigmoid) {
+  const torch::Tensor pre = torch::tensor({-2.0f, 0.5f, 3.0f}, torch::requires_grad());
+  const torch::Tensor out = apply_output_activation(pre, OutputActivation::kClamp);
+  EXPECT_TRUE(torch::equal(out.detach(), torch::tensor({0.0f, 0.5f, 1.0f})));
+  out.sum().backward();
+  EXPECT_TRUE(torch::equal(pre.grad(), torch::ones({3})));  // a plain clamp would give 0, 1, 0
+
+  for (const char* type : {"linear_ae", "conv_ae", "conv_vae", "supervised_ae", "gmvae"}) {
+    EXPECT_EQ(build_model(type, nlohmann::json::object())->config()["output"], "clamp") << type;
+    EXPECT_EQ(build_model(type, {{"output", "sigmoid"}})->config()["output"], "sigmoid") << type;
+    nlohmann::json old_config = build_model(type, nlohmann::json::object())->config();
+    old_config.erase("output");
+    EXPECT_EQ(build_model_from_config(old_config)->config()["output"], "sigmoid") << type;
+  }
+  const std::string error = error_of([] { build_model("conv_ae", {{"output", "tanh"}}); });
+  EXPECT_NE(error.find("field 'output' must be clamp (default) or sigmoid, got 'tanh'"), std::string::npos) << error;
 }
 
 }  // namespace
