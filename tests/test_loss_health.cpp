@@ -153,6 +153,12 @@ std::string diverging_recipe(const std::string& stop) {
   return text;
 }
 
+// Runs the diverging recipe with `stop` appended to its train op, as run "d" in `dir`.
+test::CommandResult run_diverging(const test::TempDir& dir, const std::string& stop) {
+  test::write_text(dir / "d.yaml", diverging_recipe(stop));
+  return test::run_acc("run " + (dir / "d.yaml").string() + " --runs " + dir.path().string() + " --run-id d -q --threads 1");
+}
+
 std::vector<nlohmann::json> health_events(const std::filesystem::path& run) {
   std::vector<nlohmann::json> out;
   for (const auto& e : read_events(run / "events.jsonl"))
@@ -163,9 +169,7 @@ std::vector<nlohmann::json> health_events(const std::filesystem::path& run) {
 TEST(LossHealthRun, HugeLearningRateEndsDivergingWithAWarning) {
   if (!test::mnist_available()) GTEST_SKIP() << "MNIST not fetched (make data)";
   test::TempDir dir;
-  test::write_text(dir / "d.yaml", diverging_recipe(""));
-  const auto r = test::run_acc("run " + (dir / "d.yaml").string() + " --runs " + dir.path().string() +
-                               " --run-id d -q --threads 1");
+  const auto r = run_diverging(dir, "");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("warning: task 'recon' is diverging at step 1: parameter norm"), std::string::npos)
       << r.output;
@@ -179,9 +183,7 @@ TEST(LossHealthRun, HugeLearningRateEndsDivergingWithAWarning) {
 TEST(LossHealthRun, StopOnDivergingFailsTheRunNamingTheTask) {
   if (!test::mnist_available()) GTEST_SKIP() << "MNIST not fetched (make data)";
   test::TempDir dir;
-  test::write_text(dir / "d.yaml", diverging_recipe(", stop_on: [diverging]"));
-  const auto r = test::run_acc("run " + (dir / "d.yaml").string() + " --runs " + dir.path().string() +
-                               " --run-id d -q --threads 1");
+  const auto r = run_diverging(dir, ", stop_on: [diverging]");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("error: train: task 'recon' is diverging at step 1"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("(stop_on: diverging)"), std::string::npos) << r.output;
@@ -191,9 +193,7 @@ TEST(LossHealthRun, StopOnDivergingFailsTheRunNamingTheTask) {
 
 TEST(LossHealthRun, UnknownStopOnClassIsAUsageErrorBeforeAnythingRuns) {
   test::TempDir dir;
-  test::write_text(dir / "d.yaml", diverging_recipe(", stop_on: [sick]"));
-  const auto r = test::run_acc("run " + (dir / "d.yaml").string() + " --runs " + dir.path().string() +
-                               " --run-id d -q");
+  const auto r = run_diverging(dir, ", stop_on: [sick]");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("field 'stop_on': 'sick' is not a loss-health class"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "d"));

@@ -25,12 +25,14 @@ std::string fmt(double v) {
 }
 
 // The trivial loss of `task` on `dataset`, computed once per (dataset, task type and
-// options) for the life of the process: forks and later train ops reuse it.
+// options) for the life of the process: forks and later train ops reuse it. Keyed by the
+// dataset's name and provenance, not its address, which a later dataset could reuse.
 std::optional<double> cached_trivial_loss(const AttachedTask& t) {
   static std::mutex mutex;
-  static std::map<std::pair<const Dataset*, std::string>, std::optional<double>> cache;
+  static std::map<std::string, std::optional<double>> cache;
   const std::lock_guard<std::mutex> lock(mutex);
-  const auto key = std::make_pair(t.dataset.get(), t.task->config().type + t.task->config().options.dump());
+  const std::string key = t.dataset->name + '\n' + t.dataset->info.dump() + '\n' + t.task->config().type + '\n' +
+                          t.task->config().options.dump();
   auto it = cache.find(key);
   if (it == cache.end()) it = cache.emplace(key, t.task->trivial_loss(t.dataset->train)).first;
   return it->second;

@@ -351,14 +351,14 @@ std::vector<OpDef> op_build_table() {
                    PeriodicEvaluator periodic(ctx.run->events(), ctx.state, f["eval_every"],
                                               string_list(f["eval_tasks"], op, "eval_tasks"), f["eval_images"],
                                               ctx.current_tag);
-                   // Epochs first: tasks must know the epoch before the step's losses, and an epoch
-                   // node must exist before other observers look at the step's end.
                    HealthThresholds thresholds;
                    thresholds.window = f["health_window"];
                    LossHealthMonitor health(ctx.run->events(), thresholds, stop_on_classes(f, op), ctx.current_tag,
                                             [&ctx](const std::string& line) {
                                               if (ctx.listener) ctx.listener->on_warning(line);
                                             });
+                   // Epochs first: tasks must know the epoch before the step's losses, and an epoch
+                   // node must exist before other observers look at the step's end.
                    std::vector<TrainObserver*> observers = {&epochs, &events};
                    if (thresholds.window > 0) observers.push_back(&health);
                    if (periodic.active()) observers.push_back(&periodic);
