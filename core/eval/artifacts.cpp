@@ -1,6 +1,7 @@
 // The artifact table and what every evaluation shares; see artifacts.h.
 #include "eval/artifacts.h"
 
+#include "eval/cluster_artifacts.h"
 #include "eval/mixture_artifacts.h"
 
 #include <algorithm>
@@ -42,6 +43,16 @@ std::string needs_mixture(const Model& model, const Dataset&, const DatasetMap&,
   return has_mixture(model) ? "" : "needs a mixture model (gmvae: QC_LOGITS and a mixture prior)";
 }
 
+std::string needs_labelled_mixture(const Model& model, const Dataset& dataset, const DatasetMap& datasets,
+                                   const ArtifactSettings& settings) {
+  const std::string mixture = needs_mixture(model, dataset, datasets, settings);
+  if (!mixture.empty()) return mixture;
+  return dataset.has_labels() ? "" : "needs class labels on dataset '" + dataset.name + "' to score clusters against";
+}
+
+void write_cluster_confusion_artifact(ArtifactRun& run) { write_cluster_confusion(run.model, run.dataset, run.device, run.sink); }
+void write_cluster_baselines_artifact(ArtifactRun& run) { write_cluster_baselines(run.model, run.dataset, run.device, run.sink); }
+
 void write_mixture_health_artifact(ArtifactRun& run) {
   write_mixture_health(run.model, run.dataset, kMixtureHealthImages, run.device, run.sink);
 }
@@ -81,6 +92,14 @@ std::vector<ArtifactSpec> build_table() {
        "GM-VAE: 16 decoded draws from each prior component p(z|c), and from q(z|x) of the first fixed image "
        "(samples/)",
        needs_mixture, write_mixture_samples},
+      {"cluster_confusion",
+       "GM-VAE: components x labels counts of argmax q(c|x) on the test split, with clustering accuracy (Hungarian), "
+       "purity, NMI, components used, and a heatmap (clusters/)",
+       needs_labelled_mixture, write_cluster_confusion_artifact},
+      {"cluster_baselines",
+       "GM-VAE against k-means (K components, k-means++, 10 restarts, seed 0; fitted on <= 10,000 train images) on raw "
+       "pixels and on the latent means, same scores, one table (clusters/)",
+       needs_labelled_mixture, write_cluster_baselines_artifact},
   };
 }
 

@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "eval/latent_codes.h"
+#include "eval/mixture_artifacts.h"
 #include "eval/npy.h"
 #include "recipe/node_loader.h"
 #include "util/json_io.h"
@@ -30,6 +31,10 @@ nlohmann::json export_node(const fs::path& runs_root, const ExportRequest& reque
   add("index.npy", codes.index, "row of each point in the split");
   if (codes.labels.defined()) add("labels.npy", codes.labels, "class label of each point");
   if (codes.factors.defined()) add("factors.npy", codes.factors, "ground-truth factors, columns as factor_names");
+  Model& model = loaded.state->model();
+  if (has_mixture(model))
+    add("qc.npy", mixture_posteriors(model, select_split(*loaded.datasets.at(dataset), request.split), 0, device),
+        "q(c|x) of every point over the mixture's components (rows sum to 1)");
 
   // Projected coordinates come from the node's artifacts, never recomputed here, so the
   // export matches what the viewer shows.

@@ -4,6 +4,7 @@
 //   index.npy         int64 [N]       row of each point in the split ("all": train then test)
 //   labels.npy        int64 [N]       class labels (when the dataset has them)
 //   factors.npy       float32 [N, F]  ground-truth factors (when the dataset has them)
+//   qc.npy            float32 [N, K]  q(c|x) of every point (mixture models: gmvae)
 //   projection_<2d|3d>_<pca|umap>.npy float32 [N, dims]  coordinates from the node's
 //                     projection artifacts with the same dataset and split, if written
 //   manifest.json     what each file holds, the node, dataset, split, factor names

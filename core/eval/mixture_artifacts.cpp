@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "analysis/clustering_scores.h"
 #include "analysis/mixture_usage.h"
+#include "eval/cluster_artifacts.h"
 #include "error.h"
 #include "eval/image_grid.h"
 #include "eval/json_numbers.h"
@@ -75,27 +77,41 @@ bool has_mixture(const Model& model) {
          outs.count(ModelOutput::COMPONENT_LOGVAR);
 }
 
+torch::Tensor mixture_posteriors(Model& model, const Split& split, int64_t count, const torch::Device& device) {
+  if (!has_mixture(model)) throw Error("q(c|x): the model has no mixture components (QC_LOGITS); use gmvae");
+  const int64_t total = split.size();
+  const int64_t n = count <= 0 ? total : std::min(count, total);
+  std::vector<torch::Tensor> probs;
+  for (int64_t start = 0; start < n; start += 500) {
+    const int64_t end = std::min(n, start + 500);
+    const ModelOutputs out = eval_forward(model, split.images.slice(0, start, end), device);
+    probs.push_back(torch::softmax(out.at(ModelOutput::QC_LOGITS), /*dim=*/1).cpu());
+  }
+  if (probs.empty()) return torch::empty({0, 0});
+  return torch::cat(probs);
+}
+
 void write_mixture_health(Model& model, const Dataset& dataset, int64_t n, const torch::Device& device,
                           ArtifactSink& sink) {
   if (!has_mixture(model)) throw Error("mixture health: the model has no mixture components (QC_LOGITS); use gmvae");
   const int64_t total = dataset.test.size();
   if (total == 0) throw Error("mixture health: dataset '" + dataset.name + "' has no test images");
   const int64_t count = n <= 0 ? total : std::min(n, total);
-  std::vector<torch::Tensor> probs;
-  for (int64_t start = 0; start < count; start += 500) {
-    const int64_t end = std::min(count, start + 500);
-    const ModelOutputs out = eval_forward(model, dataset.test.images.slice(0, start, end), device);
-    probs.push_back(torch::softmax(out.at(ModelOutput::QC_LOGITS), /*dim=*/1).cpu());
-  }
-  const MixtureUsage u = mixture_usage(torch::cat(probs));
+  const torch::Tensor q = mixture_posteriors(model, dataset.test, count, device);
+  const MixtureUsage u = mixture_usage(q);
   std::vector<int64_t> order(u.p.size());
   for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int64_t>(k);
   std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return u.p[a] > u.p[b]; });
   nlohmann::json top = nlohmann::json::array();
   for (size_t r = 0; r < order.size() && r < 5; ++r) top.push_back({{"component", order[r]}, {"p", json_number(u.p[order[r]])}});
   const std::string key = dataset.name + ":test[0:" + std::to_string(count) + ")";
+  nlohmann::json clustering = nullptr;
+  if (dataset.has_labels() && dataset.test.labels.defined())
+    clustering = clustering_scores_json(clustering_scores(q.argmax(/*dim=*/1), dataset.test.labels.slice(0, 0, count),
+                                                          q.size(1), dataset.num_classes));
   sink.write_json("mixture", "mixture_health",
                   {{"format", "acc.mixture"},
+                   {"clustering", clustering},
                    {"version", 1},
                    {"type", "mixture_health"},
                    {"epoch", sink.epoch() ? nlohmann::json(*sink.epoch()) : nlohmann::json()},

@@ -25,8 +25,14 @@ inline constexpr uint64_t kDefaultSampleSeed = 0;
 // True when the model is a mixture model (has QC_LOGITS and the component parameters).
 bool has_mixture(const Model& model);
 
+// q(c|x) [n, K] (float32, CPU) of the first `count` rows of `split` (0 or more than the
+// split = all), eval mode. acc::Error when the model is no mixture model.
+torch::Tensor mixture_posteriors(Model& model, const Split& split, int64_t count, const torch::Device& device);
+
 // mixture/<label>/mixture_health: usage numbers (analysis/mixture_usage.h) of the soft
-// q(c|x) over test rows [0, n) of `dataset` (n clipped to the split; 0 = all).
+// q(c|x) over test rows [0, n) of `dataset` (n clipped to the split; 0 = all), and when
+// the split has labels the clustering scores (analysis/clustering_scores.h) of the argmax
+// component on the same rows under "clustering".
 void write_mixture_health(Model& model, const Dataset& dataset, int64_t n, const torch::Device& device,
                           ArtifactSink& sink);
 

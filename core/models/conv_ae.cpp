@@ -8,11 +8,13 @@ ConvAEImpl::ConvAEImpl(int64_t image_size, int64_t latent, OutputActivation outp
 
 ModelOutputs ConvAEImpl::forward(const torch::Tensor& x) {
   torch::Tensor latent = encoder(x).at(0);
-  return {{ModelOutput::LATENT, latent}, {ModelOutput::RECONSTRUCTION, decoder(latent)}};
+  ModelOutputs out = {{ModelOutput::LATENT, latent}};
+  add_reconstruction(out, latent);
+  return out;
 }
 
 std::set<ModelOutput> ConvAEImpl::outputs() const {
-  return {ModelOutput::LATENT, ModelOutput::RECONSTRUCTION};
+  return with_reconstruction({ModelOutput::LATENT});
 }
 
 }  // namespace acc

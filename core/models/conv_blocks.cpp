@@ -67,9 +67,11 @@ ConvDecoderImpl::ConvDecoderImpl(int64_t image_size, int64_t latent, OutputActiv
   register_module("deconv2", deconv2);
 }
 
-torch::Tensor ConvDecoderImpl::forward(const torch::Tensor& z) {
+torch::Tensor ConvDecoderImpl::forward(const torch::Tensor& z) { return apply_output_activation(pre_activation(z), output_); }
+
+torch::Tensor ConvDecoderImpl::pre_activation(const torch::Tensor& z) {
   const torch::Tensor grid = taps_->tap("decoder.fc_dec", torch::relu(fc_dec(z))).view({-1, kChannels2, grid_, grid_});
-  return apply_output_activation(deconv2(taps_->tap("decoder.deconv1", torch::relu(deconv1(grid)))), output_);
+  return deconv2(taps_->tap("decoder.deconv1", torch::relu(deconv1(grid))));
 }
 
 void ConvEncoderImpl::attach_taps(ActivationTaps* taps) {
@@ -96,6 +98,15 @@ ConvModel::ConvModel(std::string type, int64_t image_size, int64_t latent, Outpu
   register_module("decoder", decoder);
   encoder->attach_taps(&taps());
   decoder->attach_taps(&taps());
+}
+
+void ConvModel::add_reconstruction(ModelOutputs& out, const torch::Tensor& z) {
+  acc::add_reconstruction(out, decoder->pre_activation(z), output_);
+}
+
+std::set<ModelOutput> ConvModel::with_reconstruction(std::set<ModelOutput> others) const {
+  for (ModelOutput o : reconstruction_outputs(output_)) others.insert(o);
+  return others;
 }
 
 nlohmann::json ConvModel::config() const {

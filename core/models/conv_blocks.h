@@ -58,6 +58,9 @@ class ConvDecoderImpl : public torch::nn::Module {
  public:
   ConvDecoderImpl(int64_t image_size, int64_t latent, OutputActivation output);
   torch::Tensor forward(const torch::Tensor& z);  // [B, latent] -> [B, 1, H, W] in [0, 1]
+  // deconv2's output before the output activation (the logits under output: sigmoid).
+  torch::Tensor pre_activation(const torch::Tensor& z);
+  OutputActivation output_activation() const { return output_; }
   // Declares decoder.fc_dec and decoder.deconv1 (post-ReLU) on the model's taps.
   void attach_taps(ActivationTaps* taps);
 
@@ -85,6 +88,11 @@ class ConvModel : public Model {
   // `type` is the registry name written into config().
   ConvModel(std::string type, int64_t image_size, int64_t latent, OutputActivation output,
             const std::vector<std::string>& head_names, const std::vector<EncoderHead>& extra_heads = {});
+
+  // Decodes `z` into `out`: RECONSTRUCTION, plus RECONSTRUCTION_LOGITS under output: sigmoid.
+  void add_reconstruction(ModelOutputs& out, const torch::Tensor& z);
+  // `others` plus what add_reconstruction produces.
+  std::set<ModelOutput> with_reconstruction(std::set<ModelOutput> others) const;
 
   ConvEncoder encoder;
   ConvDecoder decoder;

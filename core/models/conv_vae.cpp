@@ -14,14 +14,13 @@ ModelOutputs ConvVAEImpl::forward(const torch::Tensor& x) {
   // eps comes from the global generator on purpose: the trainer seeds and checkpoints that
   // generator, which makes sampled training runs reproducible and resumable.
   torch::Tensor z = is_training() ? mu + torch::randn_like(mu) * torch::exp(0.5 * logvar) : mu;
-  return {{ModelOutput::LATENT, z},
-          {ModelOutput::RECONSTRUCTION, decoder(z)},
-          {ModelOutput::MU, mu},
-          {ModelOutput::LOGVAR, logvar}};
+  ModelOutputs out = {{ModelOutput::LATENT, z}, {ModelOutput::MU, mu}, {ModelOutput::LOGVAR, logvar}};
+  add_reconstruction(out, z);
+  return out;
 }
 
 std::set<ModelOutput> ConvVAEImpl::outputs() const {
-  return {ModelOutput::LATENT, ModelOutput::RECONSTRUCTION, ModelOutput::MU, ModelOutput::LOGVAR};
+  return with_reconstruction({ModelOutput::LATENT, ModelOutput::MU, ModelOutput::LOGVAR});
 }
 
 }  // namespace acc

@@ -15,19 +15,19 @@ ModelOutputs GMVAEImpl::forward(const torch::Tensor& x) {
   const torch::Tensor& mu = heads.at(0);
   const torch::Tensor& logvar = heads.at(1);
   torch::Tensor z = is_training() ? mu + torch::randn_like(mu) * torch::exp(0.5 * logvar) : mu;
-  return {{ModelOutput::LATENT, z},
-          {ModelOutput::RECONSTRUCTION, decoder(z)},
+  ModelOutputs out = {{ModelOutput::LATENT, z},
           {ModelOutput::MU, mu},
           {ModelOutput::LOGVAR, logvar},
           {ModelOutput::QC_LOGITS, heads.at(2)},
           {ModelOutput::COMPONENT_MU, component_mu_},
           {ModelOutput::COMPONENT_LOGVAR, component_logvar_}};
+  add_reconstruction(out, z);
+  return out;
 }
 
 std::set<ModelOutput> GMVAEImpl::outputs() const {
-  return {ModelOutput::LATENT,    ModelOutput::RECONSTRUCTION, ModelOutput::MU,
-          ModelOutput::LOGVAR,    ModelOutput::QC_LOGITS,      ModelOutput::COMPONENT_MU,
-          ModelOutput::COMPONENT_LOGVAR};
+  return with_reconstruction({ModelOutput::LATENT, ModelOutput::MU, ModelOutput::LOGVAR, ModelOutput::QC_LOGITS,
+                              ModelOutput::COMPONENT_MU, ModelOutput::COMPONENT_LOGVAR});
 }
 
 nlohmann::json GMVAEImpl::config() const {

@@ -19,7 +19,9 @@ ModelOutputs LinearAEImpl::forward(const torch::Tensor& x) {
                   x.size(3) == shape_.width,
               "linear_ae expects [B, ", shape_.str(), "] input, got ", x.sizes());
   torch::Tensor latent = taps().tap("encoder", torch::relu(encoder(x.flatten(/*start_dim=*/1))));
-  return {{ModelOutput::LATENT, latent}, {ModelOutput::RECONSTRUCTION, decode(latent)}};
+  ModelOutputs out = {{ModelOutput::LATENT, latent}};
+  add_reconstruction(out, decoder(latent).view({-1, shape_.channels, shape_.height, shape_.width}), output_);
+  return out;
 }
 
 torch::Tensor LinearAEImpl::decode(const torch::Tensor& z) {
@@ -27,7 +29,9 @@ torch::Tensor LinearAEImpl::decode(const torch::Tensor& z) {
 }
 
 std::set<ModelOutput> LinearAEImpl::outputs() const {
-  return {ModelOutput::LATENT, ModelOutput::RECONSTRUCTION};
+  std::set<ModelOutput> outs = reconstruction_outputs(output_);
+  outs.insert(ModelOutput::LATENT);
+  return outs;
 }
 
 nlohmann::json LinearAEImpl::config() const {

@@ -8,6 +8,7 @@ namespace {
 const std::vector<std::pair<ModelOutput, const char*>>& names() {
   static const std::vector<std::pair<ModelOutput, const char*>> table = {
       {ModelOutput::LATENT, "latent"},       {ModelOutput::RECONSTRUCTION, "reconstruction"},
+      {ModelOutput::RECONSTRUCTION_LOGITS, "reconstruction_logits"},
       {ModelOutput::MU, "mu"},               {ModelOutput::LOGVAR, "logvar"},
       {ModelOutput::ATTENTION, "attention"}, {ModelOutput::LOGITS, "logits"},
       {ModelOutput::QC_LOGITS, "qc_logits"}, {ModelOutput::COMPONENT_MU, "component_mu"},

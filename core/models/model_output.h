@@ -15,6 +15,8 @@ namespace acc {
 enum class ModelOutput {
   LATENT,          // the representation tasks probe: [B, latent_dim]
   RECONSTRUCTION,  // decoded image, same shape as the input, values in [0, 1]
+  RECONSTRUCTION_LOGITS,  // decoder pre-activation whose sigmoid is RECONSTRUCTION (models built
+                          // with output: sigmoid only): the Bernoulli logits `loss: bce` reads
   MU,              // posterior mean [B, latent_dim] (VAEs)
   LOGVAR,          // posterior log-variance [B, latent_dim] (VAEs)
   ATTENTION,       // decoder attention weights (factor-slot models)

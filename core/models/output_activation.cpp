@@ -12,6 +12,16 @@ torch::Tensor apply_output_activation(const torch::Tensor& pre, OutputActivation
   return pre + (pre.clamp(/*min=*/0, /*max=*/1) - pre).detach();
 }
 
+void add_reconstruction(ModelOutputs& out, const torch::Tensor& pre, OutputActivation activation) {
+  out[ModelOutput::RECONSTRUCTION] = apply_output_activation(pre, activation);
+  if (activation == OutputActivation::kSigmoid) out[ModelOutput::RECONSTRUCTION_LOGITS] = pre;
+}
+
+std::set<ModelOutput> reconstruction_outputs(OutputActivation activation) {
+  if (activation == OutputActivation::kSigmoid) return {ModelOutput::RECONSTRUCTION, ModelOutput::RECONSTRUCTION_LOGITS};
+  return {ModelOutput::RECONSTRUCTION};
+}
+
 std::string output_activation_name(OutputActivation activation) {
   return activation == OutputActivation::kSigmoid ? "sigmoid" : "clamp";
 }

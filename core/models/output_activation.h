@@ -19,13 +19,24 @@
 #include <torch/torch.h>
 
 #include <optional>
+#include <set>
 #include <string>
+
+#include "models/model_output.h"
 
 namespace acc {
 
 enum class OutputActivation { kClamp, kSigmoid };
 
 torch::Tensor apply_output_activation(const torch::Tensor& pre, OutputActivation activation);
+
+// Puts RECONSTRUCTION = activation(pre) into `out` and, for kSigmoid, also
+// RECONSTRUCTION_LOGITS = pre: then the decoder's pre-activation is exactly the logit of a
+// Bernoulli likelihood, which `reconstruction` with `loss: bce` needs. A clamp output has no
+// such logit, so it exports none.
+void add_reconstruction(ModelOutputs& out, const torch::Tensor& pre, OutputActivation activation);
+// The outputs add_reconstruction produces for `activation`.
+std::set<ModelOutput> reconstruction_outputs(OutputActivation activation);
 
 std::string output_activation_name(OutputActivation activation);  // "clamp" | "sigmoid"
 // acc::Error naming field 'output' for anything but "clamp" or "sigmoid".

@@ -11,13 +11,13 @@ SupervisedAEImpl::SupervisedAEImpl(int64_t image_size, int64_t latent, int64_t c
 
 ModelOutputs SupervisedAEImpl::forward(const torch::Tensor& x) {
   torch::Tensor latent = encoder(x).at(0);
-  return {{ModelOutput::LATENT, latent},
-          {ModelOutput::RECONSTRUCTION, decoder(latent)},
-          {ModelOutput::LOGITS, classifier(latent)}};
+  ModelOutputs out = {{ModelOutput::LATENT, latent}, {ModelOutput::LOGITS, classifier(latent)}};
+  add_reconstruction(out, latent);
+  return out;
 }
 
 std::set<ModelOutput> SupervisedAEImpl::outputs() const {
-  return {ModelOutput::LATENT, ModelOutput::RECONSTRUCTION, ModelOutput::LOGITS};
+  return with_reconstruction({ModelOutput::LATENT, ModelOutput::LOGITS});
 }
 
 nlohmann::json SupervisedAEImpl::config() const {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "analysis/clustering_scores.h"
 #include "error.h"
 
 namespace acc {
@@ -28,6 +29,9 @@ GmvaeSchedule GmvaeSchedule::from_options(const nlohmann::json& o, const std::st
   s.entropy_bonus_enable = o.value("entropy_bonus_enable", false);
   s.entropy_bonus_weight = o.value("entropy_bonus_weight", 0.1);
   s.entropy_bonus_epochs = o.value("entropy_bonus_epochs", int64_t{10});
+  s.categorical_free_bits = o.value("categorical_free_bits", 0.0);
+  if (s.categorical_free_bits < 0)
+    throw Error(where + ": field 'categorical_free_bits' must be >= 0 nats (0 = off)");
   if (s.categorical_kl_anneal_epochs < 1)
     throw Error(where + ": field 'categorical_kl_anneal_epochs' must be >= 1 (the window in epochs)");
   if (s.entropy_bonus_epochs < 1) throw Error(where + ": field 'entropy_bonus_epochs' must be >= 1 (the window in epochs)");
@@ -37,24 +41,28 @@ GmvaeSchedule GmvaeSchedule::from_options(const nlohmann::json& o, const std::st
 }
 
 GmvaeKLTerms gmvae_kl_terms(const torch::Tensor& qc_logits, const torch::Tensor& mu, const torch::Tensor& logvar,
-                            const torch::Tensor& component_mu, const torch::Tensor& component_logvar) {
+                            const torch::Tensor& component_mu, const torch::Tensor& component_logvar,
+                            Reduction reduction) {
   const int64_t k = qc_logits.size(1);
   const torch::Tensor log_q = torch::log_softmax(qc_logits, /*dim=*/1);  // [B, K]
   const torch::Tensor q = log_q.exp();
   GmvaeKLTerms t;
   t.qc_probs = q;
   t.kld_c = (q * (log_q + std::log(static_cast<double>(k)))).sum(/*dim=*/1).mean();
-  // [B, 1, D] against [1, K, D]: the KL of q(z|x) to every component, averaged over dims.
+  // [B, 1, D] against [1, K, D]: the KL of q(z|x) to every component, reduced over dims.
   const torch::Tensor m = mu.unsqueeze(1), lv = logvar.unsqueeze(1);
   const torch::Tensor mk = component_mu.unsqueeze(0), lvk = component_logvar.unsqueeze(0);
-  const torch::Tensor kl_bk = (0.5 * (lvk - lv + (lv.exp() + (m - mk).square()) / lvk.exp() - 1)).mean(/*dim=*/2);
+  const torch::Tensor kl_bkd = 0.5 * (lvk - lv + (lv.exp() + (m - mk).square()) / lvk.exp() - 1);
+  const torch::Tensor kl_bk = reduction == Reduction::kSum ? kl_bkd.sum(/*dim=*/2) : kl_bkd.mean(/*dim=*/2);
   t.kld_z = (q * kl_bk).sum(/*dim=*/1).mean();
   t.batch_entropy = row_entropy(q.mean(/*dim=*/0));
   return t;
 }
 
 GmvaeKLTask::GmvaeKLTask(TaskConfig config)
-    : Task(std::move(config)), schedule_(GmvaeSchedule::from_options(this->config().options, describe())) {}
+    : Task(std::move(config)),
+      schedule_(GmvaeSchedule::from_options(this->config().options, describe())),
+      reduction_(reduction_from_options(this->config().options, describe())) {}
 
 void GmvaeKLTask::check_compatible(const Model& model, const Dataset& dataset) const {
   Task::check_compatible(model, dataset);
@@ -66,7 +74,7 @@ void GmvaeKLTask::check_compatible(const Model& model, const Dataset& dataset) c
 torch::Tensor GmvaeKLTask::loss(const ModelOutputs& outputs, const Batch& /*batch*/) {
   const GmvaeKLTerms t = gmvae_kl_terms(output(outputs, ModelOutput::QC_LOGITS), output(outputs, ModelOutput::MU),
                                         output(outputs, ModelOutput::LOGVAR), output(outputs, ModelOutput::COMPONENT_MU),
-                                        output(outputs, ModelOutput::COMPONENT_LOGVAR));
+                                        output(outputs, ModelOutput::COMPONENT_LOGVAR), reduction_);
   const double w_c = schedule_.categorical_kl_weight(epoch_);
   const double bonus = schedule_.entropy_bonus(epoch_);
   const MixtureUsage usage = mixture_usage(t.qc_probs);
@@ -76,7 +84,10 @@ torch::Tensor GmvaeKLTask::loss(const ModelOutputs& outputs, const Batch& /*batc
            {"qc_neff", usage.neff},
            {"qc_pmax", usage.pmax},
            {"qc_argmax_counts", usage.argmax_counts}};
-  return w_c * t.kld_c + t.kld_z - bonus * t.batch_entropy;
+  const bool cut = schedule_.categorical_free_bits > 0 && t.kld_c.item<double>() <= schedule_.categorical_free_bits;
+  last_["cat_kl_free_bits_cut"] = cut;
+  const torch::Tensor kld_c = cut ? t.kld_c.detach() : t.kld_c;
+  return w_c * kld_c + t.kld_z - bonus * t.batch_entropy;
 }
 
 nlohmann::json GmvaeKLTask::step_diagnostics() const { return last_; }
@@ -89,21 +100,30 @@ Metrics GmvaeKLTask::evaluate(Model& model, const Dataset& dataset, const torch:
     const GmvaeKLTerms t =
         gmvae_kl_terms(output(outputs, ModelOutput::QC_LOGITS), output(outputs, ModelOutput::MU),
                        output(outputs, ModelOutput::LOGVAR), output(outputs, ModelOutput::COMPONENT_MU),
-                       output(outputs, ModelOutput::COMPONENT_LOGVAR));
+                       output(outputs, ModelOutput::COMPONENT_LOGVAR), reduction_);
     const double b = static_cast<double>(batch.images.size(0));
     kld_c += t.kld_c.item<double>() * b;
     kld_z += t.kld_z.item<double>() * b;
     probs.push_back(t.qc_probs.cpu());
   });
   const double n = static_cast<double>(test.size());
-  const MixtureUsage usage = mixture_usage(torch::cat(probs));
-  return {{"kld_c", kld_c / n},
+  const torch::Tensor q = torch::cat(probs);
+  const MixtureUsage usage = mixture_usage(q);
+  Metrics m = {{"kld_c", kld_c / n},
           {"kld_z", kld_z / n},
           {"loss", (kld_c + kld_z) / n},
           {"qc_entropy_mean", usage.qc_entropy_mean},
           {"neff", usage.neff},
           {"argmax_neff", usage.argmax_neff},
           {"pmax", usage.pmax}};
+  if (dataset.has_labels() && test.labels.defined()) {
+    const ClusteringScores c = clustering_scores(q.argmax(/*dim=*/1), test.labels, q.size(1), dataset.num_classes);
+    m["cluster_accuracy"] = c.accuracy;
+    m["purity"] = c.purity;
+    m["nmi"] = c.nmi;
+    m["components_used"] = static_cast<double>(c.clusters_used);
+  }
+  return m;
 }
 
 }  // namespace acc

@@ -1,14 +1,21 @@
 // gmvae_kl: the regulariser of the Gaussian-mixture VAE (models/gmvae.h). With the task's
-// weight = kld_weight (default 1.0) and a `reconstruction` task with `loss: mse`, a recipe
-// trains exactly
+// weight = kld_weight (default 1.0) and a `reconstruction` task, a recipe trains exactly
 //
-//   loss = MSE(reconstruction, input) + kld_weight * (w_c(e) * kld_c + kld_z - b(e) * H(p_batch))
+//   loss = recon(reconstruction, input) + kld_weight * (w_c(e) * C(kld_c) + kld_z - b(e) * H(p_batch))
 //
 //   kld_c = mean_batch KL(q(c|x) || uniform) = mean_batch sum_k q_k (log q_k + log K)
-//   kld_z = mean_batch sum_k q_k * KL(q(z|x) || p(z|c=k)), the KL of two diagonal Gaussians
-//           averaged (not summed) over latent dimensions, as the `kl` task does, so its scale
-//           does not change with the latent width:
-//           KL_d = 0.5 * (lv_k - lv + (exp(lv) + (mu - m_k)^2) / exp(lv_k) - 1)
+//   kld_z = mean_batch sum_k q_k * KL(q(z|x) || p(z|c=k)), KL of two diagonal Gaussians,
+//           KL_d = 0.5 * (lv_k - lv + (exp(lv) + (mu - m_k)^2) / exp(lv_k) - 1),
+//           summed over latent dimensions with `reduction: sum` (the per-image ELBO term) or
+//           averaged over them with `reduction: mean` (the default, as before the option).
+//   C(kld_c) = kld_c, except with categorical_free_bits = lambda > 0 (Dilokthanakul et al.
+//           2016): while the batch's kld_c is at or below lambda nats its gradient is cut
+//           (the value still counts), so the categorical posterior may sharpen that far
+//           without being pushed back toward uniform.
+//
+// With `reconstruction` {loss: bce, reduction: sum}, reduction: sum and kld_weight 1 (the
+// defaults of recipes/gmvae.yaml) the loss is exactly the per-image negative ELBO in nats:
+//   -ELBO = -E_q[log p(x|z)] + KL(q(c|x) || p(c)) + E_q(c|x)[KL(q(z|x) || p(z|c))].
 //   p_batch = mean_batch q(c|x), H its entropy (nats): the entropy bonus rewards using many
 //           components across the batch. (A bonus on each image's own entropy would only undo
 //           kld_c, since KL(q || uniform) = log K - H(q).)
@@ -21,6 +28,7 @@
 #pragma once
 
 #include "analysis/mixture_usage.h"
+#include "tasks/reduction.h"
 #include "tasks/task.h"
 
 namespace acc {
@@ -35,6 +43,8 @@ struct GmvaeSchedule {
 
   double categorical_kl_weight(int64_t epoch) const;
   double entropy_bonus(int64_t epoch) const;
+  double categorical_free_bits = 0.0;  // lambda in nats; 0 = off
+
   // From the task's resolved options; acc::Error naming the field for a window < 1 or a
   // negative weight.
   static GmvaeSchedule from_options(const nlohmann::json& options, const std::string& where);
@@ -47,8 +57,10 @@ struct GmvaeKLTerms {
   torch::Tensor qc_probs;         // [B, K]
 };
 
+// `reduction` is over latent dimensions of the Gaussian KL (the categorical KL is per image).
 GmvaeKLTerms gmvae_kl_terms(const torch::Tensor& qc_logits, const torch::Tensor& mu, const torch::Tensor& logvar,
-                            const torch::Tensor& component_mu, const torch::Tensor& component_logvar);
+                            const torch::Tensor& component_mu, const torch::Tensor& component_logvar,
+                            Reduction reduction = Reduction::kMean);
 
 class GmvaeKLTask : public Task {
  public:
@@ -61,8 +73,10 @@ class GmvaeKLTask : public Task {
   // Adds: no latent slice (the mixture prior is over the whole latent).
   void check_compatible(const Model& model, const Dataset& dataset) const override;
   torch::Tensor loss(const ModelOutputs& outputs, const Batch& batch) override;
-  // Test split: kld_c, kld_z, loss (w_c = 1, no bonus: the unscheduled objective), and the
-  // usage numbers of analysis/mixture_usage.h: qc_entropy_mean, neff, argmax_neff, pmax.
+  // Test split: kld_c, kld_z, loss (w_c = 1, no bonus: the unscheduled objective), the
+  // usage numbers of analysis/mixture_usage.h (qc_entropy_mean, neff, argmax_neff, pmax)
+  // and, when the split has labels, the clustering scores of analysis/clustering_scores.h
+  // of the argmax component: cluster_accuracy, purity, nmi, components_used.
   Metrics evaluate(Model& model, const Dataset& dataset, const torch::Device& device) override;
   void set_epoch(int64_t epoch) override { epoch_ = epoch; }
   // cat_kl_weight, entropy_bonus_weight, qc_entropy_mean, qc_neff, qc_pmax, qc_argmax_counts
@@ -71,6 +85,7 @@ class GmvaeKLTask : public Task {
 
  private:
   GmvaeSchedule schedule_;
+  Reduction reduction_ = Reduction::kMean;
   int64_t epoch_ = 0;
   nlohmann::json last_ = nullptr;
 };

@@ -18,10 +18,12 @@ torch::Tensor kl_terms(const torch::Tensor& mu, const torch::Tensor& logvar) {
   return -0.5 * (1 + logvar - mu.square() - logvar.exp());
 }
 
+KLTask::KLTask(TaskConfig config)
+    : Task(std::move(config)), reduction_(reduction_from_options(this->config().options, describe())) {}
+
 torch::Tensor KLTask::loss(const ModelOutputs& outputs, const Batch& /*batch*/) {
-  return kl_terms(sliced(output(outputs, ModelOutput::MU)),
-                  sliced(output(outputs, ModelOutput::LOGVAR)))
-      .mean();
+  return reduce_terms(kl_terms(sliced(output(outputs, ModelOutput::MU)), sliced(output(outputs, ModelOutput::LOGVAR))),
+                      reduction_);
 }
 
 Metrics KLTask::evaluate(Model& model, const Dataset& dataset, const torch::Device& device) {
@@ -42,7 +44,7 @@ Metrics KLTask::evaluate(Model& model, const Dataset& dataset, const torch::Devi
   const int64_t first = config().latent_slice ? config().latent_slice->start : 0;
 
   Metrics m;
-  m["kl"] = per_dim.mean().item<double>();
+  m["kl"] = (reduction_ == Reduction::kSum ? per_dim.sum() : per_dim.mean()).item<double>();
   for (int64_t i = 0; i < per_dim.size(0); ++i)
     m[dim_metric_name(first + i)] = per_dim[i].item<double>();
   m["active_units"] = static_cast<double>((variance > kActiveVariance).sum().item<int64_t>());

@@ -22,15 +22,23 @@ OptionSpec layer_option() {
   return {"layer", OptionType::kString, true, nullptr,
           "layer by module path (e.g. encoder.conv1; linear_ae: encoder); each model's layers are listed under Models"};
 }
+OptionSpec reduction_option(const std::string& over) {
+  return {"reduction", OptionType::kString, false, "mean", "how the loss reduces over " + over};
+}
 }  // namespace
 
 const std::vector<TaskSpec>& task_registry() {
   static const std::vector<TaskSpec> table = {
       {"reconstruction",
-       "reconstruction loss (L1, or MSE with loss: mse); metrics l1, mse, psnr (per-image average, dB), psnr_over_trivial "
-       "(psnr minus that of the better of an all-black and the mean-training-image output; <= 0: nothing learnt)",
+       "reconstruction loss (L1; MSE with loss: mse; Bernoulli with loss: bce), mean per pixel or summed per image; "
+       "metrics l1, mse, psnr (per-image average, dB), psnr_over_trivial (psnr minus that of the better of an "
+       "all-black and the mean-training-image output; <= 0: nothing learnt), loss (the training loss), bce (per "
+       "pixel, loss bce only)",
        {{"loss", OptionType::kString, false, "l1",
-         "l1 (mean absolute error) or mse (mean squared error, as supervised_ae and gmvae train)"}},
+         "l1 (absolute error), mse (squared error, as supervised_ae trains) or bce (Bernoulli negative "
+         "log-likelihood from the decoder's logits: needs a model with output: sigmoid)"},
+        reduction_option("pixels: mean = averaged (torch's default), sum = summed per image and averaged over the "
+                         "batch (with bce: the per-image negative log-likelihood)")},
        make<ReconstructionTask>},
       {"classification",
        "linear probe on the latent (slice) predicting class labels; metrics accuracy, loss",
@@ -50,7 +58,8 @@ const std::vector<TaskSpec>& task_registry() {
       {"gmvae_kl",
        "GM-VAE regulariser (weight = kld_weight): w_c * KL(q(c|x) || uniform) + E_q(c|x)[KL(q(z|x) || p(z|c))] "
        "- b * H(batch mean q(c|x)), with optional per-epoch schedules for w_c and b (formulas in the README); "
-       "metrics kld_c, kld_z, loss, qc_entropy_mean, neff, argmax_neff, pmax",
+       "metrics kld_c, kld_z, loss, qc_entropy_mean, neff, argmax_neff, pmax and, on labelled data, cluster_accuracy "
+       "(Hungarian), purity, nmi, components_used (>= 2% of the test images)",
        {{"categorical_kl_anneal", OptionType::kBool, false, false,
          "ramp the categorical KL weight w_c from 0 to categorical_kl_max_weight across the window (else w_c = 1)"},
         {"categorical_kl_anneal_epochs", OptionType::kInt, false, 10, "anneal window in epochs (>= 1)"},
@@ -58,11 +67,15 @@ const std::vector<TaskSpec>& task_registry() {
         {"entropy_bonus_enable", OptionType::kBool, false, false,
          "subtract b * H(batch mean q(c|x)), b decaying from entropy_bonus_weight to 0 across the window"},
         {"entropy_bonus_weight", OptionType::kFloat, false, 0.1, "b at epoch 0"},
-        {"entropy_bonus_epochs", OptionType::kInt, false, 10, "entropy bonus window in epochs (>= 1)"}},
+        {"entropy_bonus_epochs", OptionType::kInt, false, 10, "entropy bonus window in epochs (>= 1)"},
+        {"categorical_free_bits", OptionType::kFloat, false, 0.0,
+         "lambda in nats (0 = off): the categorical KL's gradient applies only while the batch's KL exceeds lambda "
+         "(Dilokthanakul et al. 2016)"},
+        reduction_option("latent dimensions of the Gaussian KL: mean (default) or sum (the per-image ELBO term)")},
        make<GmvaeKLTask>},
       {"kl",
        "KL(q(z|x) || N(0, I)) for VAEs (weight = beta); metrics kl, kl_dim_<i>, active_units",
-       {},
+       {reduction_option("latent dimensions: mean (default) or sum (the per-image ELBO term)")},
        make<KLTask>},
       {"weight_diversity",
        "evaluation only: mean pairwise cosine similarity of a layer's weight rows (conv kernels "
