@@ -9,6 +9,9 @@
 //   project  row 4's acc side: PCA, exact kNN and UMAP timed on raw float32 latents, plus
 //            trustworthiness (k = 15) of acc's UMAP and, if given, a peer's embedding, so
 //            both are scored by the same exact function; prints one JSON object.
+//   kmeans   row 9's acc side: analysis/kmeans.h (k-means++ greedy seeding, Lloyd, restarts)
+//            on raw float32 points; prints {"inertia", "iterations", "seconds"} and writes the
+//            assignments (int64) so the driver scores acc and scikit-learn with one scorer.
 // Driven by bench/run_bench.py; every timing excludes start-up and file reading.
 #include <CLI/CLI.hpp>
 
@@ -21,6 +24,7 @@
 #include <iostream>
 #include <string>
 
+#include "analysis/kmeans.h"
 #include "analysis/knn.h"
 #include "analysis/pca.h"
 #include "analysis/trustworthiness.h"
@@ -61,6 +65,16 @@ struct ProjectOptions {
   std::string out;             // acc's UMAP embedding, raw float32 [rows, 2]; optional
   std::string knn_out;         // acc's exact kNN indices, raw int64 [rows, 15]; optional
   int64_t k = 15;
+};
+
+struct KMeansBenchOptions {
+  std::string input;        // raw float32, row-major [rows, dims]
+  int64_t rows = 0;
+  int64_t dims = 0;
+  int64_t k = 10;
+  int64_t restarts = 10;
+  uint64_t seed = 0;
+  std::string assignments_out;  // raw int64 [rows]
 };
 
 torch::Tensor read_f32(const std::string& path, int64_t rows, int64_t cols) {
@@ -184,6 +198,23 @@ int run_project(const ProjectOptions& o) {
   return 0;
 }
 
+int run_kmeans(const KMeansBenchOptions& o) {
+  const torch::Tensor x = read_f32(o.input, o.rows, o.dims);
+  acc::KMeansOptions options;
+  options.k = o.k;
+  options.restarts = o.restarts;
+  options.seed = o.seed;
+  const auto t = Clock::now();
+  const acc::KMeansResult r = acc::kmeans(x, options);
+  const double seconds = seconds_since(t);
+  if (!o.assignments_out.empty()) write_raw(o.assignments_out, r.assignments.to(torch::kLong));
+  std::cout << nlohmann::json{{"inertia", r.inertia}, {"iterations", r.iterations}, {"restart", r.restart},
+                              {"seconds", seconds}}
+                   .dump()
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -214,6 +245,16 @@ int main(int argc, char** argv) {
   project_cmd->add_option("--peer-embedding", project.peer_embedding);
   project_cmd->add_option("--out", project.out);
   project_cmd->add_option("--knn-out", project.knn_out);
+
+  KMeansBenchOptions km;
+  CLI::App* kmeans_cmd = app.add_subcommand("kmeans", "row 9: k-means on raw float32 points");
+  kmeans_cmd->add_option("--input", km.input)->required();
+  kmeans_cmd->add_option("--rows", km.rows)->required();
+  kmeans_cmd->add_option("--dims", km.dims)->required();
+  kmeans_cmd->add_option("--k", km.k);
+  kmeans_cmd->add_option("--restarts", km.restarts);
+  kmeans_cmd->add_option("--seed", km.seed);
+  kmeans_cmd->add_option("--assignments-out", km.assignments_out);
   CLI11_PARSE(app, argc, argv);
 
   torch::set_num_threads(threads);
@@ -221,6 +262,7 @@ int main(int argc, char** argv) {
   try {
     if (loop_cmd->parsed()) return run_loop(loop);
     if (debugger_cmd->parsed()) return run_debugger(debugger);
+    if (kmeans_cmd->parsed()) return run_kmeans(km);
     return run_project(project);
   } catch (const std::exception& e) {
     std::cerr << "acc_bench: " << e.what() << "\n";

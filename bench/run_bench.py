@@ -613,12 +613,20 @@ def table(res):
         w(f"{'8':<4} {'clean build, CPU-s (vs old build)':<34} {b['cpu_seconds']:>14.0f} "
           f"{b['old_cpu_seconds']:>14.0f} {b['ratio_vs_old']:>7.2f}x  <= 1200 CPU-s, <= 600 s wall {ok(b['goal_met'])}")
         w(f"{'':<4} {'  wall, s (2 jobs)':<34} {b['wall_seconds']:>14.0f}")
+    if "kmeans" in res:
+        r = res["kmeans"]
+        w(f"{'9':<4} {'k-means MNIST pixels, inertia':<34} {r['acc']['inertia']:>14.1f} "
+          f"{r['peer']['inertia']:>14.1f} {r['inertia_ratio']:>7.4f}x  within 1% {ok(abs(r['inertia_ratio'] - 1) <= 0.01)}")
+        w(f"{'':<4} {'  accuracy (Hungarian) / NMI':<34} {r['acc']['accuracy']:>14.4f} "
+          f"{r['peer']['accuracy']:>14.4f} {r['accuracy_difference']:>+8.4f}  within 1% {ok(r['goal_met'])}")
+        w(f"{'':<4} {'  seconds (peer/acc)':<34} {r['acc']['seconds']:>14.2f} {r['peer']['seconds']:>14.2f} "
+          f"{r['seconds_ratio']:>7.2f}x")
     for r in res.get("train", []):
         w(f"{'6':<4} {r['model'] + ' peak RSS, MB':<34} {r['acc_max_rss_mb']:>14.1f} "
           f"{r['peer_max_rss_mb']:>14.1f} {r['acc_max_rss_mb'] / r['peer_max_rss_mb']:>7.2f}x")
     w("")
     w("peers: 1 = PyTorch (python3-torch) same model/loop; 2 = bare C++ loop (acc_bench loop); "
-      "4 = scikit-learn / umap-learn; 5 = the floor page (bench/viewer_floor.html);\n"
+      "4 = scikit-learn / umap-learn; 9 = scikit-learn KMeans; 5 = the floor page (bench/viewer_floor.html);\n"
       "7 = a LibTorch-linked binary (what every acc command cost before the front-end) and Python's import torch; "
       "8 = the old build's CPU-seconds (4,115).\n"
       "ratio = acc/peer for speeds, peer/acc for seconds; row 5: viewer/floor (lower is better).")
@@ -629,7 +637,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--rows", default="1,2,3,4,5,6,7,8", help="comma-separated rows to run")
+    p.add_argument("--rows", default="1,2,3,4,5,6,7,8,9", help="comma-separated rows to run")
     p.add_argument("--models", default="", help="row 1 models (comma-separated; default all)")
     p.add_argument("--overhead-steps", type=int, default=10000)
     p.add_argument("--sizes", default="10000,70000", help="row 4 point counts")
@@ -683,6 +691,10 @@ def main():
         if "7" in want:
             res["busy_cores"]["7"] = busy_cores()
             res["startup"] = row_startup(acc, work, a.repeats)
+            save()
+        if "9" in want:
+            res["busy_cores"]["9"] = busy_cores()
+            res["kmeans"] = row_kmeans(bench, work, a.repeats)
             save()
         if "8" in want:
             res["busy_cores"]["8"] = busy_cores()

@@ -78,7 +78,7 @@ TEST(SupervisedAE, LossIsMsePlusClassWeightTimesCrossEntropyByHand) {
   EXPECT_NEAR(total, mse + 0.7 * ce, 1e-6);
   // The default reconstruction loss stays L1: training semantics never change silently.
   EXPECT_NEAR(make_gmvae_task("reconstruction")->loss(out, batch).item<double>(), (0.5 + 0 + 0.5 + 0) / 4.0, 1e-7);
-  EXPECT_NE(error_of([] { make_gmvae_task("reconstruction", {{"loss", "huber"}}); }).find("l1 or mse"), std::string::npos);
+  EXPECT_NE(error_of([] { make_gmvae_task("reconstruction", {{"loss", "huber"}}); }).find("must be l1, mse or bce"), std::string::npos);
 }
 
 // --- gmvae_kl --------------------------------------------------------------------------

@@ -1,38 +1,109 @@
-// gmvae: conv encoder with mean / log-variance / component heads, learnable mixture prior.
+// gmvae: conv encoder with component and (shared or per-component) Gaussian heads, learnable
+// mixture prior.
 #include "models/gmvae.h"
 
-namespace acc {
+#include "error.h"
 
-GMVAEImpl::GMVAEImpl(int64_t image_size, int64_t latent, int64_t components, OutputActivation output)
-    : ConvModel("gmvae", image_size, latent, output, {"fc_mu", "fc_logvar"}, {{"fc_qc", components}}),
-      components_(components) {
+namespace acc {
+namespace {
+
+// Shared: fc_mu / fc_logvar of width latent, then fc_qc. Per component: all three are extra heads
+// (fc_mu / fc_logvar K * latent wide), so module names and order stay the same in both.
+std::vector<std::string> gaussian_heads(GmvaePosterior p) {
+  if (p == GmvaePosterior::kShared) return {"fc_mu", "fc_logvar"};
+  return {};
+}
+
+std::vector<EncoderHead> extra_heads(GmvaePosterior p, int64_t latent, int64_t k) {
+  if (p == GmvaePosterior::kShared) return {{"fc_qc", k}};
+  return {{"fc_mu", k * latent}, {"fc_logvar", k * latent}, {"fc_qc", k}};
+}
+
+// A relaxed one-hot sample of the categorical with these logits (Jang et al. 2017):
+// softmax((logits + g) / temperature), g standard Gumbel noise from the global generator.
+torch::Tensor gumbel_softmax_sample(const torch::Tensor& logits, double temperature) {
+  const torch::Tensor u = torch::rand_like(logits).clamp(1e-10, 1.0 - 1e-7);
+  const torch::Tensor gumbel = -torch::log(-torch::log(u));
+  return torch::softmax((logits + gumbel) / temperature, /*dim=*/1);
+}
+
+}  // namespace
+
+std::string gmvae_posterior_name(GmvaePosterior p) {
+  return p == GmvaePosterior::kShared ? "shared" : "per_component";
+}
+
+GmvaePosterior gmvae_posterior_from_name(const std::string& name) {
+  if (name == "per_component") return GmvaePosterior::kPerComponent;
+  if (name == "shared") return GmvaePosterior::kShared;
+  throw Error("field 'posterior' must be per_component or shared, got '" + name + "'");
+}
+
+GMVAEImpl::GMVAEImpl(int64_t image_size, int64_t latent, int64_t components, OutputActivation output,
+                     GmvaePosterior posterior, double temperature)
+    : ConvModel("gmvae", image_size, latent, output, gaussian_heads(posterior),
+                extra_heads(posterior, latent, components)),
+      components_(components),
+      posterior_(posterior),
+      temperature_(temperature) {
+  if (!(temperature > 0)) throw Error("field 'temperature' must be > 0 (the Gumbel-softmax temperature)");
   component_mu_ = register_parameter("component_mu", torch::randn({components, latent}));
   component_logvar_ = register_parameter("component_logvar", torch::zeros({components, latent}));
 }
 
 ModelOutputs GMVAEImpl::forward(const torch::Tensor& x) {
-  std::vector<torch::Tensor> heads = encoder(x);
-  const torch::Tensor& mu = heads.at(0);
-  const torch::Tensor& logvar = heads.at(1);
-  torch::Tensor z = is_training() ? mu + torch::randn_like(mu) * torch::exp(0.5 * logvar) : mu;
-  ModelOutputs out = {{ModelOutput::LATENT, z},
-          {ModelOutput::MU, mu},
-          {ModelOutput::LOGVAR, logvar},
-          {ModelOutput::QC_LOGITS, heads.at(2)},
-          {ModelOutput::COMPONENT_MU, component_mu_},
-          {ModelOutput::COMPONENT_LOGVAR, component_logvar_}};
-  add_reconstruction(out, z);
+  ModelOutputs out = posterior_ == GmvaePosterior::kShared ? forward_shared(encoder(x)) : forward_per_component(encoder(x));
+  out[ModelOutput::COMPONENT_MU] = component_mu_;
+  out[ModelOutput::COMPONENT_LOGVAR] = component_logvar_;
+  add_reconstruction(out, out.at(ModelOutput::LATENT));
   return out;
 }
 
+ModelOutputs GMVAEImpl::forward_shared(std::vector<torch::Tensor> heads) {
+  const torch::Tensor& mu = heads.at(0);
+  const torch::Tensor& logvar = heads.at(1);
+  torch::Tensor z = is_training() ? mu + torch::randn_like(mu) * torch::exp(0.5 * logvar) : mu;
+  return {{ModelOutput::LATENT, z}, {ModelOutput::MU, mu}, {ModelOutput::LOGVAR, logvar}, {ModelOutput::QC_LOGITS, heads.at(2)}};
+}
+
+ModelOutputs GMVAEImpl::forward_per_component(std::vector<torch::Tensor> heads) {
+  const int64_t b = heads.at(0).size(0);
+  const torch::Tensor mu_c = heads.at(0).view({b, components_, -1});  // [B, K, D]
+  const torch::Tensor logvar_c = heads.at(1).view({b, components_, -1});
+  const torch::Tensor& qc_logits = heads.at(2);
+  torch::Tensor weights;  // [B, K, 1]: how much each component's Gaussian contributes to z
+  if (is_training()) {
+    weights = gumbel_softmax_sample(qc_logits, temperature_).unsqueeze(2);
+  } else {
+    weights = torch::one_hot(qc_logits.argmax(/*dim=*/1), components_).to(mu_c.dtype()).unsqueeze(2);
+  }
+  const torch::Tensor mu = (weights * mu_c).sum(/*dim=*/1);
+  const torch::Tensor logvar = (weights * logvar_c).sum(/*dim=*/1);
+  torch::Tensor z = mu;
+  if (is_training()) z = (weights * (mu_c + torch::randn_like(mu_c) * torch::exp(0.5 * logvar_c))).sum(/*dim=*/1);
+  return {{ModelOutput::LATENT, z},
+          {ModelOutput::MU, mu},
+          {ModelOutput::LOGVAR, logvar},
+          {ModelOutput::QC_LOGITS, qc_logits},
+          {ModelOutput::COMPONENT_POSTERIOR_MU, mu_c},
+          {ModelOutput::COMPONENT_POSTERIOR_LOGVAR, logvar_c}};
+}
+
 std::set<ModelOutput> GMVAEImpl::outputs() const {
-  return with_reconstruction({ModelOutput::LATENT, ModelOutput::MU, ModelOutput::LOGVAR, ModelOutput::QC_LOGITS,
-                              ModelOutput::COMPONENT_MU, ModelOutput::COMPONENT_LOGVAR});
+  std::set<ModelOutput> o = {ModelOutput::LATENT, ModelOutput::MU, ModelOutput::LOGVAR, ModelOutput::QC_LOGITS,
+                             ModelOutput::COMPONENT_MU, ModelOutput::COMPONENT_LOGVAR};
+  if (posterior_ == GmvaePosterior::kPerComponent) {
+    o.insert(ModelOutput::COMPONENT_POSTERIOR_MU);
+    o.insert(ModelOutput::COMPONENT_POSTERIOR_LOGVAR);
+  }
+  return with_reconstruction(o);
 }
 
 nlohmann::json GMVAEImpl::config() const {
   nlohmann::json c = ConvModel::config();
   c["components"] = components_;
+  c["posterior"] = gmvae_posterior_name(posterior_);
+  c["temperature"] = temperature_;
   return c;
 }
 

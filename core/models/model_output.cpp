@@ -13,6 +13,8 @@ const std::vector<std::pair<ModelOutput, const char*>>& names() {
       {ModelOutput::ATTENTION, "attention"}, {ModelOutput::LOGITS, "logits"},
       {ModelOutput::QC_LOGITS, "qc_logits"}, {ModelOutput::COMPONENT_MU, "component_mu"},
       {ModelOutput::COMPONENT_LOGVAR, "component_logvar"},
+      {ModelOutput::COMPONENT_POSTERIOR_MU, "component_posterior_mu"},
+      {ModelOutput::COMPONENT_POSTERIOR_LOGVAR, "component_posterior_logvar"},
   };
   return table;
 }

@@ -24,6 +24,8 @@ enum class ModelOutput {
   QC_LOGITS,       // GM-VAE: logits of the component posterior q(c|x) [B, K]
   COMPONENT_MU,    // GM-VAE: means of the prior components p(z|c) [K, latent_dim] (not per image)
   COMPONENT_LOGVAR,  // GM-VAE: log-variances of p(z|c) [K, latent_dim] (not per image)
+  COMPONENT_POSTERIOR_MU,      // GM-VAE, posterior per_component: means of q(z|x,c) [B, K, latent_dim]
+  COMPONENT_POSTERIOR_LOGVAR,  // GM-VAE, posterior per_component: log-variances of q(z|x,c) [B, K, latent_dim]
 };
 
 using ModelOutputs = std::map<ModelOutput, torch::Tensor>;

@@ -80,14 +80,22 @@ const std::vector<ModelSpec>& model_registry() {
              .ptr();
        }},
       {"gmvae",
-       "Gaussian-mixture VAE: q(c|x) over K components, q(z|x) diagonal Gaussian, learnable prior "
-       "p(z|c) = N(component_mu[c], exp(component_logvar[c])); train with the gmvae_kl task",
+       "Gaussian-mixture VAE: q(c|x) over K components, q(z|x,c) one diagonal Gaussian per component "
+       "(or one shared), learnable prior p(z|c) = N(component_mu[c], exp(component_logvar[c])); train "
+       "with the gmvae_kl task (recipes/gmvae.yaml)",
        {latent_option(), image_size_option(),
         {"components", OptionType::kInt, false, 10, "number of mixture components K"},
+        {"posterior", OptionType::kString, false, "per_component",
+         "per_component: q(z|x,c), one Gaussian head per component, z mixed by a Gumbel-softmax sample of "
+         "q(c|x) in training (clusters MNIST, README); shared: one q(z|x) for all components (collapses to "
+         "one component at the per-image ELBO; saved configs without this field load as shared)"},
+        {"temperature", OptionType::kFloat, false, 1.0,
+         "Gumbel-softmax temperature of the training-time component sample (posterior per_component)"},
         output_option()},
        [](const nlohmann::json& o) -> ModelPtr {
          return GMVAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "components"),
-                      output_of(o))
+                      output_of(o), gmvae_posterior_from_name(o.at("posterior").get<std::string>()),
+                      o.at("temperature").get<double>())
              .ptr();
        }},
       {"factor_slot_vae",
@@ -153,6 +161,8 @@ ModelPtr build_model_from_config(const nlohmann::json& config) {
   if (const ModelSpec* spec = find_model_spec(type); spec && !options.contains("output"))
     for (const auto& option : spec->options)
       if (option.name == "output") options["output"] = kOutputBeforeOption;
+  // GM-VAEs saved before the posterior option had one shared q(z|x).
+  if (type == "gmvae" && !options.contains("posterior")) options["posterior"] = "shared";
   return build_model(type, options, "model config (" + type + ")");
 }
 

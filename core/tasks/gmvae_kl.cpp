@@ -49,8 +49,9 @@ GmvaeKLTerms gmvae_kl_terms(const torch::Tensor& qc_logits, const torch::Tensor&
   GmvaeKLTerms t;
   t.qc_probs = q;
   t.kld_c = (q * (log_q + std::log(static_cast<double>(k)))).sum(/*dim=*/1).mean();
-  // [B, 1, D] against [1, K, D]: the KL of q(z|x) to every component, reduced over dims.
-  const torch::Tensor m = mu.unsqueeze(1), lv = logvar.unsqueeze(1);
+  // [B, 1, D] (shared q(z|x)) or [B, K, D] (q(z|x,c)) against [1, K, D]: the KL of the
+  // posterior to every component, reduced over dims.
+  const torch::Tensor m = mu.dim() == 3 ? mu : mu.unsqueeze(1), lv = logvar.dim() == 3 ? logvar : logvar.unsqueeze(1);
   const torch::Tensor mk = component_mu.unsqueeze(0), lvk = component_logvar.unsqueeze(0);
   const torch::Tensor kl_bkd = 0.5 * (lvk - lv + (lv.exp() + (m - mk).square()) / lvk.exp() - 1);
   const torch::Tensor kl_bk = reduction == Reduction::kSum ? kl_bkd.sum(/*dim=*/2) : kl_bkd.mean(/*dim=*/2);
@@ -58,6 +59,17 @@ GmvaeKLTerms gmvae_kl_terms(const torch::Tensor& qc_logits, const torch::Tensor&
   t.batch_entropy = row_entropy(q.mean(/*dim=*/0));
   return t;
 }
+
+namespace {
+// q(z|x,c) [B, K, D] when the model has one Gaussian per component, else the shared q(z|x).
+GmvaeKLTerms terms_of(const ModelOutputs& outputs, Reduction reduction) {
+  const bool per_component = outputs.count(ModelOutput::COMPONENT_POSTERIOR_MU) > 0;
+  const ModelOutput mu = per_component ? ModelOutput::COMPONENT_POSTERIOR_MU : ModelOutput::MU;
+  const ModelOutput logvar = per_component ? ModelOutput::COMPONENT_POSTERIOR_LOGVAR : ModelOutput::LOGVAR;
+  return gmvae_kl_terms(outputs.at(ModelOutput::QC_LOGITS), outputs.at(mu), outputs.at(logvar),
+                        outputs.at(ModelOutput::COMPONENT_MU), outputs.at(ModelOutput::COMPONENT_LOGVAR), reduction);
+}
+}  // namespace
 
 GmvaeKLTask::GmvaeKLTask(TaskConfig config)
     : Task(std::move(config)),
@@ -72,9 +84,8 @@ void GmvaeKLTask::check_compatible(const Model& model, const Dataset& dataset) c
 }
 
 torch::Tensor GmvaeKLTask::loss(const ModelOutputs& outputs, const Batch& /*batch*/) {
-  const GmvaeKLTerms t = gmvae_kl_terms(output(outputs, ModelOutput::QC_LOGITS), output(outputs, ModelOutput::MU),
-                                        output(outputs, ModelOutput::LOGVAR), output(outputs, ModelOutput::COMPONENT_MU),
-                                        output(outputs, ModelOutput::COMPONENT_LOGVAR), reduction_);
+  for (ModelOutput o : required_outputs()) output(outputs, o);  // a clear error for a missing one
+  const GmvaeKLTerms t = terms_of(outputs, reduction_);
   const double w_c = schedule_.categorical_kl_weight(epoch_);
   const double bonus = schedule_.entropy_bonus(epoch_);
   const MixtureUsage usage = mixture_usage(t.qc_probs);
@@ -97,10 +108,7 @@ Metrics GmvaeKLTask::evaluate(Model& model, const Dataset& dataset, const torch:
   std::vector<torch::Tensor> probs;
   const Split& test = test_split(dataset);
   for_each_eval_batch(model, test, device, [&](const ModelOutputs& outputs, const Batch& batch) {
-    const GmvaeKLTerms t =
-        gmvae_kl_terms(output(outputs, ModelOutput::QC_LOGITS), output(outputs, ModelOutput::MU),
-                       output(outputs, ModelOutput::LOGVAR), output(outputs, ModelOutput::COMPONENT_MU),
-                       output(outputs, ModelOutput::COMPONENT_LOGVAR), reduction_);
+    const GmvaeKLTerms t = terms_of(outputs, reduction_);
     const double b = static_cast<double>(batch.images.size(0));
     kld_c += t.kld_c.item<double>() * b;
     kld_z += t.kld_z.item<double>() * b;

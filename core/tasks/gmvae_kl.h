@@ -4,8 +4,10 @@
 //   loss = recon(reconstruction, input) + kld_weight * (w_c(e) * C(kld_c) + kld_z - b(e) * H(p_batch))
 //
 //   kld_c = mean_batch KL(q(c|x) || uniform) = mean_batch sum_k q_k (log q_k + log K)
-//   kld_z = mean_batch sum_k q_k * KL(q(z|x) || p(z|c=k)), KL of two diagonal Gaussians,
+//   kld_z = mean_batch sum_k q_k * KL(q(z|x,k) || p(z|c=k)), KL of two diagonal Gaussians,
 //           KL_d = 0.5 * (lv_k - lv + (exp(lv) + (mu - m_k)^2) / exp(lv_k) - 1),
+//           with mu, lv the k-th component's posterior (COMPONENT_POSTERIOR_MU / _LOGVAR) when
+//           the model has one per component, else the shared q(z|x) (MU / LOGVAR),
 //           summed over latent dimensions with `reduction: sum` (the per-image ELBO term) or
 //           averaged over them with `reduction: mean` (the default, as before the option).
 //   C(kld_c) = kld_c, except with categorical_free_bits = lambda > 0 (Dilokthanakul et al.
@@ -58,6 +60,7 @@ struct GmvaeKLTerms {
 };
 
 // `reduction` is over latent dimensions of the Gaussian KL (the categorical KL is per image).
+// mu / logvar: [B, D] (one q(z|x) for every component) or [B, K, D] (q(z|x,c)).
 GmvaeKLTerms gmvae_kl_terms(const torch::Tensor& qc_logits, const torch::Tensor& mu, const torch::Tensor& logvar,
                             const torch::Tensor& component_mu, const torch::Tensor& component_logvar,
                             Reduction reduction = Reduction::kMean);
