@@ -362,6 +362,32 @@ TEST(GmvaeRecipe, WritesArtifactsPerEpochWithLatestMirrorsAndLogsTheDiagnostics)
   EXPECT_DOUBLE_EQ(metrics[4]["entropy_bonus_weight"].get<double>(), 0.25);
   for (const char* key : {"qc_entropy_mean", "qc_neff", "qc_pmax", "qc_argmax_counts"}) EXPECT_TRUE(metrics[7].contains(key)) << key;
   EXPECT_EQ(metrics[7]["qc_argmax_counts"].size(), 3u);
+
+  // Clustering scores: per epoch in mixture health, and the confusion and the k-means baselines
+  // (one table) from the final evaluate, all over the 32 test images.
+  const auto health = read_json_file(run / "mixture/init/mixture_health_epoch_2.json");
+  EXPECT_GE(health["clustering"]["accuracy"].get<double>(), 0.0);
+  EXPECT_LE(health["clustering"]["purity"].get<double>(), 1.0);
+  const auto confusion = read_json_file(run / "clusters/init_epoch_2/cluster_confusion_latest.json");
+  ASSERT_EQ(confusion["scores"]["confusion"].size(), 3u);
+  int64_t counted = 0;
+  for (const auto& row : confusion["scores"]["confusion"])
+    for (const auto& cell : row) counted += cell.get<int64_t>();
+  EXPECT_EQ(counted, 32);
+  EXPECT_TRUE(std::filesystem::exists(run / "clusters/init_epoch_2/cluster_confusion_latest.png"));
+  const auto baselines = read_json_file(run / "clusters/init_epoch_2/cluster_baselines_latest.json");
+  ASSERT_EQ(baselines["rows"].size(), 3u);
+  EXPECT_EQ(baselines["rows"][0]["method"], "gmvae");
+  EXPECT_EQ(baselines["rows"][1]["method"], "kmeans_pixels");
+  EXPECT_EQ(baselines["rows"][2]["method"], "kmeans_latent_means");
+  EXPECT_DOUBLE_EQ(baselines["rows"][0]["accuracy"].get<double>(), confusion["scores"]["accuracy"].get<double>());
+  EXPECT_LE(baselines["rows"][1]["clusters_used"].get<int64_t>(), 3);
+  // acc export writes q(c|x) of every exported point: [n, 3] float32.
+  const auto out = dir / "export";
+  const auto ex = run_acc("export g/init_epoch_2 --threads 1 --out " + out.string() + " --runs " + dir.path().string());
+  ASSERT_EQ(ex.exit_code, 0) << ex.output;
+  const auto manifest = read_json_file(out / "manifest.json");
+  EXPECT_EQ(manifest["files"]["qc.npy"]["shape"], nlohmann::json({manifest["n"], 3}));
 }
 
 TEST(SupervisedAERecipe, TrainsPerEpochAndReportsAccuracy) {
