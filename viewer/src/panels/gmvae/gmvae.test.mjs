@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createArtifactLog, foldArtifactEvents } from '../../data/artifact_log.js';
-import { mixtureHealthFiles, epochFilesByLabel, mixtureSeries, usageBars, qcSeries, priorComponentFiles, posteriorLocalFiles, versionKey } from './mixture_files.js';
+import { mixtureHealthFiles, epochFilesByLabel, mixtureSeries, usageBars, qcSeries, priorComponentFiles, posteriorLocalFiles, versionKey, clusterFiles, baselineRows } from './mixture_files.js';
 
 const file = (kind, tag, name, version, format = 'json') => {
   const [, what, n] = /^(epoch|step)_(\d+)$/.exec(version);
@@ -83,4 +83,29 @@ test('posterior-local samples of a train op\'s epoch end belong to the epoch nod
   const list = listOf(epochFile('png'), epochFile('json'));
   assert.equal(posteriorLocalFiles(list, { id: 'id-e3', tag: 'init_epoch_3' }, 0).png.epoch, 3, 'labelled with the branch, named by node');
   assert.equal(posteriorLocalFiles(list, { id: 'id-e2', tag: 'init_epoch_2' }, 0), null, 'another epoch node');
+});
+
+test('clustering scores chart from the nested clustering object of mixture health', () => {
+  const records = [{ label: 'init', epoch: 1, data: { clustering: { accuracy: 0.3 } } }, { label: 'init', epoch: 2, data: { clustering: { accuracy: 0.6 } } },
+    { label: 'old', epoch: 1, data: { neff: 2 } }];
+  assert.deepEqual(mixtureSeries(records, 'clustering.accuracy'), [{ label: 'from init', steps: [1, 2], values: [0.3, 0.6] }], 'files before the scores draw nothing');
+});
+
+test('cluster files: the newest confusion JSON with the PNG of its version, and the newest baselines', () => {
+  const list = listOf(file('clusters', 'e5', 'cluster_confusion', 'step_300'), file('clusters', 'e5', 'cluster_confusion', 'step_300', 'png'),
+    file('clusters', 'e10', 'cluster_confusion', 'step_630'), file('clusters', 'e10', 'cluster_confusion', 'step_630', 'png'),
+    file('clusters', 'e10', 'cluster_baselines', 'step_630'));
+  const f = clusterFiles(list);
+  assert.equal(f.confusion.path, 'clusters/e10/cluster_confusion_step_630.json');
+  assert.equal(f.confusionPng.path, 'clusters/e10/cluster_confusion_step_630.png');
+  assert.equal(f.baselines.path, 'clusters/e10/cluster_baselines_step_630.json');
+  assert.deepEqual(clusterFiles(listOf(file('mixture', 'e1', 'mixture_health', 'epoch_1'))), { confusion: null, confusionPng: null, baselines: null });
+});
+
+test('baseline rows: one per method with its scores; a malformed row is named', () => {
+  const rows = baselineRows({ rows: [{ method: 'gmvae', space: 'argmax q(c|x)', accuracy: 0.8, purity: 0.82, nmi: 0.7, clusters_used: 10, n: 2004 },
+    { method: 'kmeans_pixels', accuracy: 0.53, purity: 0.57, nmi: 0.48 }] });
+  assert.deepEqual(rows.map((r) => [r.method, r.accuracy, r.clusters_used]), [['gmvae', 0.8, 10], ['kmeans_pixels', 0.53, null]]);
+  assert.match(baselineRows({ rows: [{ method: 'kmeans_pixels', accuracy: 0.5 }] }), /kmeans_pixels.*lacks/);
+  assert.match(baselineRows({}), /no rows/);
 });

@@ -1,8 +1,8 @@
 // The run overview's GM-VAE section (issue #9), shown when the run has mixture-health files or
 // GM-VAE fields in its train.metrics: mixture health over epochs per branch, the component
 // usage of one mixture-health file (picked by branch/node label and epoch or step; the newest by
-// default) with the prior-component sample grids of that same version, and the q(c|x) series of
-// training. Everything comes from the files and events acc wrote; nothing is recomputed.
+// default) with the prior-component sample grids of that same version, the cluster confusion and
+// k-means baselines table, and the q(c|x) series of training. Everything comes from the files and events acc wrote; nothing is recomputed.
 
 import { h, setText } from '../../ui/dom.js';
 import { fillSelect } from '../../ui/select.js';
@@ -13,6 +13,7 @@ import { createMixtureCharts } from './mixture_charts.js';
 import { createUsageView } from './usage_view.js';
 import { createPriorGrids } from './prior_grids.js';
 import { createQcCharts } from './qc_charts.js';
+import { createClusterView } from './cluster_view.js';
 
 export function createGmvaeSection(ctx) {
   const { store, getParams, setParams } = ctx;
@@ -21,12 +22,13 @@ export function createGmvaeSection(ctx) {
   const usage = createUsageView(ctx);
   const priors = createPriorGrids(ctx);
   const qc = createQcCharts(ctx);
+  const clusters = createClusterView(ctx);
   const noFiles = h('div', { class: 'muted small', dataset: { testid: 'mixture-missing' } });
   const picked = h('div', { class: 'panel-head' }, h('label', { class: 'control' }, 'mixture file ', select));
   const el = h('section', { class: 'panel', hidden: true, dataset: { testid: 'gmvae-section' } },
     h('div', { class: 'panel-head' }, h('h2', {}, 'GM-VAE mixture'),
       h('span', { class: 'muted small' }, 'p = mean soft q(c|x) over the test split · neff = exp(entropy of p)')),
-    noFiles, mixtureCharts.el, picked, h('div', { class: 'gmvae-row' }, usage.el, priors.el), qc.el);
+    noFiles, mixtureCharts.el, picked, h('div', { class: 'gmvae-row' }, usage.el, priors.el), clusters.el, qc.el);
   let version = -1;
   let weights = { path: null, p: null }; // a mixture file's p, for the prior grids' captions
   let hasQc = false;
@@ -44,6 +46,7 @@ export function createGmvaeSection(ctx) {
     setText(noFiles, files.length ? '' : missingLine(store));
     picked.hidden = usage.el.hidden = priors.el.hidden = !files.length;
     mixtureCharts.show(files);
+    clusters.show(log.list);
     if (files.length) showFile(files);
   }
 

@@ -10,7 +10,14 @@ export const MIXTURE_QUANTITIES = [
   { key: 'argmax_neff', title: 'effective components of argmax counts' },
   { key: 'entropy', title: 'entropy of p (nats)' },
   { key: 'pmax', title: 'largest component weight pmax' },
+  { key: 'clustering.accuracy', title: 'clustering accuracy (Hungarian, argmax q(c|x))' },
+  { key: 'clustering.nmi', title: 'NMI of argmax q(c|x) and the labels' },
 ];
+
+// data['a.b'] as data.a.b: the clustering scores sit in a nested `clustering` object.
+export function fieldOf(data, key) {
+  return key.split('.').reduce((v, part) => (v == null ? undefined : v[part]), data);
+}
 // The train.metrics fields a GM-VAE run adds (scalars; qc_argmax_counts is a list and not drawn).
 export const QC_KEYS = ['qc_neff', 'qc_pmax', 'qc_entropy_mean', 'cat_kl_weight', 'entropy_bonus_weight'];
 
@@ -53,7 +60,7 @@ export function mixtureSeries(records, key) {
   const out = [];
   for (const [label, rs] of byLabel) {
     rs.sort((a, b) => a.epoch - b.epoch);
-    const v = rs.map((r) => (Number.isFinite(r.data?.[key]) ? r.data[key] : null));
+    const v = rs.map((r) => { const x = fieldOf(r.data, key); return Number.isFinite(x) ? x : null; });
     if (v.some((x) => x !== null)) out.push({ label: `from ${label}`, steps: rs.map((r) => r.epoch), values: v });
   }
   return out;
@@ -120,4 +127,25 @@ export function posteriorLocalFiles(list, node, index) {
   if (!png) return null;
   const json = newestOf(matching.filter((a) => a.format === 'json' && a.name === png.name && versionKey(a) === versionKey(png)));
   return { m: Number(POSTERIOR_NAME.exec(png.name)[2]), png, json };
+}
+
+// The newest cluster_confusion (JSON and its PNG) and cluster_baselines files of the run, from any
+// node: {confusion, confusionPng, baselines}, each an artifact entry or null.
+export function clusterFiles(list) {
+  const newest = (name, format) => newestOf(findArtifacts(list, { kind: 'clusters', name, format }));
+  const confusion = newest('cluster_confusion', 'json');
+  const png = confusion && findArtifacts(list, { kind: 'clusters', name: 'cluster_confusion', format: 'png' })
+    .filter((a) => a.tag === confusion.tag && versionKey(a) === versionKey(confusion));
+  return { confusion, confusionPng: png?.length ? newestOf(png) : null, baselines: newest('cluster_baselines', 'json') };
+}
+
+// The rows of a cluster_baselines file as the comparison table shows them:
+// [{method, space, accuracy, purity, nmi, clusters_used, n}], or a problem string.
+export function baselineRows(data) {
+  if (!Array.isArray(data?.rows) || !data.rows.length) return 'the file has no rows';
+  for (const r of data.rows)
+    if (typeof r.method !== 'string' || !['accuracy', 'purity', 'nmi'].every((k) => Number.isFinite(r[k])))
+      return `row ${JSON.stringify(r.method ?? null)} lacks method, accuracy, purity or nmi`;
+  return data.rows.map((r) => ({ method: r.method, space: r.space ?? '', accuracy: r.accuracy, purity: r.purity, nmi: r.nmi,
+    clusters_used: r.clusters_used ?? null, n: r.n ?? null }));
 }
