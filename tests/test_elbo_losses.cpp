@@ -167,6 +167,7 @@ TEST(GmvaePerComponent, ShapesEvalDeterminismAndTheChosenComponentsMean) {
   torch::manual_seed(0);
   ModelPtr model = build_model("gmvae", {{"latent", 4}, {"components", 3}, {"output", "sigmoid"}});
   EXPECT_EQ(model->config()["posterior"], "per_component");
+  EXPECT_EQ(model->config()["component_sampling"], "gumbel");
   const torch::Tensor x = torch::rand({5, 1, 28, 28});
   model->eval();
   const ModelOutputs a = model->forward(x), b = model->forward(x);
@@ -184,6 +185,39 @@ TEST(GmvaePerComponent, ShapesEvalDeterminismAndTheChosenComponentsMean) {
   const torch::Tensor g =
       torch::autograd::grad({t.at(ModelOutput::RECONSTRUCTION).sum()}, {t.at(ModelOutput::QC_LOGITS)})[0];
   EXPECT_GT(g.abs().sum().item<double>(), 0.0);
+}
+
+TEST(GmvaePerComponent, MarginalSamplingDecodesEveryComponentAndTheLossIsTheirExpectation) {
+  torch::manual_seed(0);
+  ModelPtr model =
+      build_model("gmvae", {{"latent", 4}, {"components", 3}, {"output", "sigmoid"}, {"component_sampling", "marginal"}});
+  EXPECT_EQ(model->config()["component_sampling"], "marginal");
+  const torch::Tensor x = torch::rand({2, 1, 28, 28});
+  model->train();
+  const ModelOutputs out = model->forward(x);
+  const torch::Tensor recon = out.at(ModelOutput::COMPONENT_RECONSTRUCTION);
+  ASSERT_EQ(recon.sizes(), (std::vector<int64_t>{2, 3, 1, 28, 28}));
+  // RECONSTRUCTION is the most probable component's decode.
+  const torch::Tensor best = out.at(ModelOutput::QC_LOGITS).argmax(1);
+  for (int64_t i = 0; i < 2; ++i)
+    EXPECT_TRUE(torch::equal(out.at(ModelOutput::RECONSTRUCTION)[i], recon[i][best[i].item<int64_t>()]));
+  // The bce-sum loss is sum_c q(c|x) * BCE summed over the image, averaged over the batch, by hand.
+  Batch batch;
+  batch.images = x;
+  const torch::Tensor logits = out.at(ModelOutput::COMPONENT_RECONSTRUCTION_LOGITS).to(torch::kDouble);
+  const torch::Tensor q = torch::softmax(out.at(ModelOutput::QC_LOGITS).to(torch::kDouble), 1);
+  double expected = 0;
+  for (int64_t i = 0; i < 2; ++i)
+    for (int64_t c = 0; c < 3; ++c) {
+      const torch::Tensor p = torch::sigmoid(logits[i][c]), t = x[i].to(torch::kDouble);
+      const double nll = -(t * p.log() + (1 - t) * (1 - p).log()).sum().item<double>();
+      expected += q[i][c].item<double>() * nll / 2;
+    }
+  EXPECT_NEAR(make("reconstruction", {{"loss", "bce"}, {"reduction", "sum"}})->loss(out, batch).item<double>(), expected,
+              1e-3 * expected);
+  // Evaluation decodes the chosen component only.
+  model->eval();
+  EXPECT_FALSE(model->forward(x).count(ModelOutput::COMPONENT_RECONSTRUCTION));
 }
 
 TEST(GmvaePerComponent, SavedConfigsWithoutThePosteriorFieldLoadAsShared) {

@@ -15,6 +15,8 @@ const std::vector<std::pair<ModelOutput, const char*>>& names() {
       {ModelOutput::COMPONENT_LOGVAR, "component_logvar"},
       {ModelOutput::COMPONENT_POSTERIOR_MU, "component_posterior_mu"},
       {ModelOutput::COMPONENT_POSTERIOR_LOGVAR, "component_posterior_logvar"},
+      {ModelOutput::COMPONENT_RECONSTRUCTION, "component_reconstruction"},
+      {ModelOutput::COMPONENT_RECONSTRUCTION_LOGITS, "component_reconstruction_logits"},
   };
   return table;
 }

@@ -26,6 +26,8 @@ enum class ModelOutput {
   COMPONENT_LOGVAR,  // GM-VAE: log-variances of p(z|c) [K, latent_dim] (not per image)
   COMPONENT_POSTERIOR_MU,      // GM-VAE, posterior per_component: means of q(z|x,c) [B, K, latent_dim]
   COMPONENT_POSTERIOR_LOGVAR,  // GM-VAE, posterior per_component: log-variances of q(z|x,c) [B, K, latent_dim]
+  COMPONENT_RECONSTRUCTION,    // GM-VAE, marginal sampling, training only: decode(z_c) of every component [B, K, C, H, W]
+  COMPONENT_RECONSTRUCTION_LOGITS,  // ... and their logits (output: sigmoid), as RECONSTRUCTION_LOGITS
 };
 
 using ModelOutputs = std::map<ModelOutput, torch::Tensor>;

@@ -86,15 +86,20 @@ const std::vector<ModelSpec>& model_registry() {
        {latent_option(), image_size_option(),
         {"components", OptionType::kInt, false, 10, "number of mixture components K"},
         {"posterior", OptionType::kString, false, "per_component",
-         "per_component: q(z|x,c), one Gaussian head per component, z mixed by a Gumbel-softmax sample of "
-         "q(c|x) in training (clusters MNIST, README); shared: one q(z|x) for all components (collapses to "
+         "per_component: q(z|x,c), one Gaussian head per component (see component_sampling); shared: one q(z|x) for all components (collapses to "
          "one component at the per-image ELBO; saved configs without this field load as shared)"},
+        {"component_sampling", OptionType::kString, false, "gumbel",
+         "posterior per_component, training: gumbel (default) decodes one z mixed by a Gumbel-softmax sample of "
+         "q(c|x); marginal decodes every component's z_c and the reconstruction task "
+         "weighs the K losses by q(c|x) (the exact ELBO term; K decoder passes per step; collapsed to one "
+         "component on MNIST, README)"},
         {"temperature", OptionType::kFloat, false, 1.0,
-         "Gumbel-softmax temperature of the training-time component sample (posterior per_component)"},
+         "Gumbel-softmax temperature of the training-time component sample (component_sampling gumbel)"},
         output_option()},
        [](const nlohmann::json& o) -> ModelPtr {
          return GMVAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "components"),
                       output_of(o), gmvae_posterior_from_name(o.at("posterior").get<std::string>()),
+                      gmvae_sampling_from_name(o.at("component_sampling").get<std::string>()),
                       o.at("temperature").get<double>())
              .ptr();
        }},

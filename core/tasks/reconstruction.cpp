@@ -53,12 +53,29 @@ void ReconstructionTask::check_compatible(const Model& model, const Dataset& dat
 
 torch::Tensor ReconstructionTask::loss(const ModelOutputs& outputs, const Batch& batch) {
   const torch::Tensor& recon = output(outputs, ModelOutput::RECONSTRUCTION);
+  if (outputs.count(ModelOutput::COMPONENT_RECONSTRUCTION) && outputs.count(ModelOutput::QC_LOGITS))
+    return expected_component_loss(outputs, batch);
   // The defaults stay torch's own reductions, bit for bit what acc trained before `reduction`.
   if (reduction_ == Reduction::kMean && loss_ == ReconstructionLoss::kL1) return torch::l1_loss(recon, batch.images);
   if (reduction_ == Reduction::kMean && loss_ == ReconstructionLoss::kMse) return torch::mse_loss(recon, batch.images);
   const torch::Tensor logits =
       loss_ == ReconstructionLoss::kBce ? output(outputs, ModelOutput::RECONSTRUCTION_LOGITS) : torch::Tensor();
   return reduce_terms(reconstruction_terms(loss_, recon, logits, batch.images), reduction_);
+}
+
+torch::Tensor ReconstructionTask::expected_component_loss(const ModelOutputs& outputs, const Batch& batch) const {
+  const torch::Tensor& recon = outputs.at(ModelOutput::COMPONENT_RECONSTRUCTION);  // [B, K, C, H, W]
+  torch::Tensor logits;
+  if (loss_ == ReconstructionLoss::kBce) {
+    if (!outputs.count(ModelOutput::COMPONENT_RECONSTRUCTION_LOGITS))
+      throw Error(describe() + ": loss bce needs the per-component logits; build the model with output: sigmoid");
+    logits = outputs.at(ModelOutput::COMPONENT_RECONSTRUCTION_LOGITS);
+  }
+  const torch::Tensor terms = reconstruction_terms(loss_, recon, logits, batch.images.unsqueeze(1).expand_as(recon));
+  const torch::Tensor flat = terms.flatten(/*start_dim=*/2);
+  const torch::Tensor per_image = reduction_ == Reduction::kSum ? flat.sum(/*dim=*/2) : flat.mean(/*dim=*/2);  // [B, K]
+  const torch::Tensor q = torch::softmax(outputs.at(ModelOutput::QC_LOGITS), /*dim=*/1);
+  return (q * per_image).sum(/*dim=*/1).mean();
 }
 
 std::optional<double> ReconstructionTask::trivial_loss(const Split& train) const {

@@ -10,6 +10,9 @@
 // Option `reduction` (tasks/reduction.h): mean over pixels (default) or sum over one image's
 // pixels averaged over the batch; bce + sum is the per-image negative log-likelihood in nats.
 // The defaults (l1, mean) are torch's l1_loss exactly, as before these options existed.
+// With a mixture model's per-component reconstructions in the outputs (gmvae, component_sampling
+// marginal, training only) the loss is their expectation under q(c|x):
+//   mean_batch sum_c q(c|x) * loss(x, decode(z_c)), each loss reduced over the image as above.
 //
 // Metrics on the test split: "l1" and "mse" are means over every pixel of the split (and
 // "bce", per pixel, when loss is bce); "loss" is the training loss (its loss and reduction)
@@ -48,6 +51,7 @@ class ReconstructionTask : public Task {
   std::optional<double> trivial_loss(const Split& train) const override;
 
  private:
+  torch::Tensor expected_component_loss(const ModelOutputs& outputs, const Batch& batch) const;
   // PSNR of the better trivial output (all-black, mean training image) on the test split,
   // computed once per dataset: the reference of the psnr_over_trivial metric.
   double trivial_psnr(const Dataset& dataset);

@@ -88,6 +88,16 @@ viewerTest('overview: mixture health over epochs, component usage bars and prior
   assert.equal(expect.priorGrids, expect.K, 'one prior grid per component');
   await expectImagesLoaded(page, '[data-testid=prior-grid-image]', 'prior-component grids');
   if (expect.qcMetrics) await waitAttr(page, '[data-testid=qc-chart][data-metric=qc_neff]', 'data-points', (v) => Number(v[0]) > 0, 'q(c|x) neff from train.metrics');
+  // The real run's evaluate writes the cluster confusion and the k-means baselines (issue #19).
+  const baselinesFile = fs.existsSync(path.join(runDir, 'clusters')) &&
+    fs.readdirSync(path.join(runDir, 'clusters'), { recursive: true }).find((f) => String(f).endsWith('cluster_baselines_latest.json'));
+  if (baselinesFile) {
+    const rows = JSON.parse(fs.readFileSync(path.join(runDir, 'clusters', String(baselinesFile)), 'utf8')).rows;
+    await waitAttr(page, '[data-testid=cluster-baseline-row]', 'data-method', (v) => v.length === rows.length, `${rows.length} baseline rows`);
+    const shown = await page.$$eval('[data-testid=cluster-baseline-row]', (els) => els.map((e) => [e.dataset.method, Number(e.dataset.accuracy)]));
+    assert.deepEqual(shown, rows.map((r) => [r.method, r.accuracy]), 'the table shows the file\'s methods and accuracies');
+    await expectImagesLoaded(page, '[data-testid=cluster-heatmap-image]', 'cluster confusion heatmap');
+  }
   await page.locator('[data-testid=gmvae-section]').scrollIntoViewIfNeeded();
   await screenshot(page, 'gmvae-overview');
 });
