@@ -536,6 +536,60 @@ def row_build(work):
 
 
 # ---------------------------------------------------------------- table
+# ---------------------------------------------------------------- row 9: k-means
+def mnist_train_pixels(limit=None):
+    """The bundled MNIST train split from data/mnist (IDX, gzip) as float32 [N, 784] in [0, 1]."""
+    import gzip
+    d = os.path.join(os.environ.get("ACC_DATA", os.path.join(ROOT, "data")), "mnist")
+    with gzip.open(os.path.join(d, "train-images-idx3-ubyte.gz")) as f:
+        images = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
+    with gzip.open(os.path.join(d, "train-labels-idx1-ubyte.gz")) as f:
+        labels = np.frombuffer(f.read(), dtype=np.uint8, offset=8).astype(np.int64)
+    x = (images.reshape(-1, 784).astype(np.float32) / 255.0)
+    return (x[:limit], labels[:limit]) if limit else (x, labels)
+
+
+def cluster_scores(assign, labels, k, c):
+    """Hungarian accuracy (scipy's linear_sum_assignment) and NMI (sklearn): one scorer for both sides."""
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics import normalized_mutual_info_score
+    conf = np.zeros((k, c), dtype=np.int64)
+    np.add.at(conf, (assign, labels), 1)
+    r, col = linear_sum_assignment(-conf)
+    return {"accuracy": float(conf[r, col].sum() / len(labels)),
+            "nmi": float(normalized_mutual_info_score(labels, assign))}
+
+
+def row_kmeans(bench, work, repeats, k=10, restarts=10):
+    """acc's k-means against scikit-learn's on the same pixels: inertia and accuracy within 1%."""
+    x, labels = mnist_train_pixels()
+    data = os.path.join(work, "kmeans_pixels.f32")
+    x.tofile(data)
+    n, dims = x.shape
+    sides = {}
+    for side in ("acc", "peer"):
+        out = os.path.join(work, f"kmeans_{side}.i64")
+        cmd = ([bench, "--threads", "1", "kmeans"] if side == "acc"
+               else [PY, os.path.join(HERE, "peer_kmeans.py")])
+        cmd += ["--input", data, "--rows", str(n), "--dims", str(dims), "--k", str(k),
+                "--restarts", str(restarts), "--seed", "0", "--assignments-out", out]
+        reps = [json.loads(run(cmd)[0]) for _ in range(repeats)]
+        res = {"repeats": reps, "inertia": reps[-1]["inertia"],
+               "seconds": med([r["seconds"] for r in reps])}
+        res.update(cluster_scores(np.fromfile(out, dtype=np.int64), labels, k, 10))
+        sides[side] = res
+    a, p = sides["acc"], sides["peer"]
+    row = {"points": n, "dims": dims, "k": k, "restarts": restarts, "acc": a, "peer": p,
+           "inertia_ratio": a["inertia"] / p["inertia"],
+           "accuracy_difference": a["accuracy"] - p["accuracy"],
+           "seconds_ratio": p["seconds"] / a["seconds"]}
+    row["goal_met"] = (abs(row["inertia_ratio"] - 1) <= 0.01
+                       and abs(row["accuracy_difference"]) <= 0.01 * p["accuracy"])
+    print(f"  row 9: inertia acc {a['inertia']:.1f} sklearn {p['inertia']:.1f}, "
+          f"accuracy {a['accuracy']:.4f} vs {p['accuracy']:.4f}", file=sys.stderr)
+    return row
+
+
 def table(res):
     lines = [f"acc bench  {res['time']}  {res['machine']}  threads 1 everywhere  "
              f"median of {res['repeats']}"]
