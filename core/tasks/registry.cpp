@@ -56,8 +56,10 @@ const std::vector<TaskSpec>& task_registry() {
        {},
        make<LogitsClassificationTask>},
       {"gmvae_kl",
-       "GM-VAE regulariser (weight = kld_weight): w_c * KL(q(c|x) || uniform) + E_q(c|x)[KL(q(z|x) || p(z|c))] "
-       "- b * H(batch mean q(c|x)), with optional per-epoch schedules for w_c and b (formulas in the README); "
+       "GM-VAE regulariser (weight = kld_weight): w_c * KL(q(c|x) || uniform) + E_q(c|x)[KL(q(z|x,c) || p(z|c))] "
+       "- b * H(batch mean q(c|x)), with optional per-epoch schedules for w_c and b (formulas in docs/experiments.md); "
+       "weight 1 with reduction sum and a {loss: bce, reduction: sum} reconstruction is the per-image negative ELBO "
+       "(recipes/gmvae.yaml); "
        "metrics kld_c, kld_z, loss, qc_entropy_mean, neff, argmax_neff, pmax and, on labelled data, cluster_accuracy "
        "(Hungarian), purity, nmi, components_used (>= 2% of the test images)",
        {{"categorical_kl_anneal", OptionType::kBool, false, false,
