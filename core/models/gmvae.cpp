@@ -66,6 +66,7 @@ ModelOutputs GMVAEImpl::forward(const torch::Tensor& x) {
   ModelOutputs out = posterior_ == GmvaePosterior::kShared ? forward_shared(encoder(x)) : forward_per_component(encoder(x));
   out[ModelOutput::COMPONENT_MU] = component_mu_;
   out[ModelOutput::COMPONENT_LOGVAR] = component_logvar_;
+  // Marginal training has decoded every component already; everything else decodes LATENT once.
   if (!out.count(ModelOutput::RECONSTRUCTION)) add_reconstruction(out, out.at(ModelOutput::LATENT));
   return out;
 }
@@ -123,6 +124,7 @@ void GMVAEImpl::add_component_reconstructions(ModelOutputs& out, const torch::Te
   out[ModelOutput::RECONSTRUCTION] = recon.index({rows, best});
   if (activation == OutputActivation::kSigmoid) out[ModelOutput::RECONSTRUCTION_LOGITS] = pre.index({rows, best});
 }
+
 std::set<ModelOutput> GMVAEImpl::outputs() const {
   std::set<ModelOutput> o = {ModelOutput::LATENT, ModelOutput::MU, ModelOutput::LOGVAR, ModelOutput::QC_LOGITS,
                              ModelOutput::COMPONENT_MU, ModelOutput::COMPONENT_LOGVAR};

@@ -15,8 +15,8 @@
 // z_c = mu_c + exp(logvar_c / 2) * eps_c is decoded (COMPONENT_RECONSTRUCTION [B, K, C, H, W]) and
 // the reconstruction task weighs the K losses by q(c|x); with `gumbel` (default), a relaxed one-hot
 // y ~ GumbelSoftmax(QC_LOGITS, temperature) mixes the components, z = sum_c y_c z_c, so the
-// reconstruction trains q(c|x) through the reparameterisation; shared: z = mu + exp(logvar / 2) * eps. Noise comes from
-// the global generator, which the trainer seeds and checkpoints. Eval mode is deterministic:
+// reconstruction trains q(c|x) through the reparameterisation; shared: z = mu + exp(logvar / 2) * eps.
+// Noise comes from the global generator, which the trainer seeds and checkpoints. Eval mode is deterministic:
 // z = mu of the most probable component (per_component) or mu (shared).
 // The loss lives in the `gmvae_kl` task (tasks/gmvae_kl.h); the model only exposes what it needs:
 // MU, LOGVAR [B, latent] (the mixed / chosen component's), QC_LOGITS [B, K], COMPONENT_MU /
@@ -61,11 +61,11 @@ class GMVAEImpl : public ConvModel {
   ModelOutputs forward_shared(std::vector<torch::Tensor> heads);
   ModelOutputs forward_per_component(std::vector<torch::Tensor> heads);
 
-  int64_t components_;
   // Training, marginal: decodes z_c of every component into COMPONENT_RECONSTRUCTION(_LOGITS);
   // RECONSTRUCTION and LATENT are the most probable component's.
   void add_component_reconstructions(ModelOutputs& out, const torch::Tensor& z_all);
 
+  int64_t components_;
   GmvaePosterior posterior_;
   GmvaeComponentSampling sampling_;
   double temperature_;

@@ -54,7 +54,7 @@ GmvaeKLTerms gmvae_kl_terms(const torch::Tensor& qc_logits, const torch::Tensor&
   const torch::Tensor m = mu.dim() == 3 ? mu : mu.unsqueeze(1), lv = logvar.dim() == 3 ? logvar : logvar.unsqueeze(1);
   const torch::Tensor mk = component_mu.unsqueeze(0), lvk = component_logvar.unsqueeze(0);
   const torch::Tensor kl_bkd = 0.5 * (lvk - lv + (lv.exp() + (m - mk).square()) / lvk.exp() - 1);
-  const torch::Tensor kl_bk = reduction == Reduction::kSum ? kl_bkd.sum(/*dim=*/2) : kl_bkd.mean(/*dim=*/2);
+  const torch::Tensor kl_bk = per_image_loss(kl_bkd, reduction, /*first_element_dim=*/2);  // [B, K]
   t.kld_z = (q * kl_bk).sum(/*dim=*/1).mean();
   t.batch_entropy = row_entropy(q.mean(/*dim=*/0));
   return t;

@@ -72,8 +72,7 @@ torch::Tensor ReconstructionTask::expected_component_loss(const ModelOutputs& ou
     logits = outputs.at(ModelOutput::COMPONENT_RECONSTRUCTION_LOGITS);
   }
   const torch::Tensor terms = reconstruction_terms(loss_, recon, logits, batch.images.unsqueeze(1).expand_as(recon));
-  const torch::Tensor flat = terms.flatten(/*start_dim=*/2);
-  const torch::Tensor per_image = reduction_ == Reduction::kSum ? flat.sum(/*dim=*/2) : flat.mean(/*dim=*/2);  // [B, K]
+  const torch::Tensor per_image = per_image_loss(terms, reduction_, /*first_element_dim=*/2);  // [B, K]
   const torch::Tensor q = torch::softmax(outputs.at(ModelOutput::QC_LOGITS), /*dim=*/1);
   return (q * per_image).sum(/*dim=*/1).mean();
 }

@@ -17,7 +17,12 @@ std::string reduction_name(Reduction reduction) { return reduction == Reduction:
 
 torch::Tensor reduce_terms(const torch::Tensor& terms, Reduction reduction) {
   if (reduction == Reduction::kMean) return terms.mean();
-  return terms.flatten(/*start_dim=*/1).sum(/*dim=*/1).mean();
+  return per_image_loss(terms, reduction).mean();
+}
+
+torch::Tensor per_image_loss(const torch::Tensor& terms, Reduction reduction, int64_t first_element_dim) {
+  const torch::Tensor flat = terms.flatten(/*start_dim=*/first_element_dim);
+  return reduction == Reduction::kSum ? flat.sum(/*dim=*/first_element_dim) : flat.mean(/*dim=*/first_element_dim);
 }
 
 }  // namespace acc

@@ -26,5 +26,8 @@ std::string reduction_name(Reduction reduction);
 
 // `terms` is [B, ...]: one row of per-element terms per image.
 torch::Tensor reduce_terms(const torch::Tensor& terms, Reduction reduction);
+// One loss per image: `terms` [N..., elements...] reduced (summed or averaged) over its dimensions
+// from `first_element_dim` on, e.g. [B, K, C, H, W] with 2 gives [B, K].
+torch::Tensor per_image_loss(const torch::Tensor& terms, Reduction reduction, int64_t first_element_dim = 1);
 
 }  // namespace acc
