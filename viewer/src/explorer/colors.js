@@ -1,4 +1,5 @@
-// Colours: a categorical palette for labels and colour maps for the overlay grids.
+// Colours: a categorical palette for labels, colour maps for the overlay grids, and viridis for
+// points coloured by a dataset factor.
 
 // Tableau 10: distinct, colour-blind-aware enough for up to ten classes; cycles beyond.
 const CATEGORICAL = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
@@ -31,6 +32,13 @@ function ramp(stops) {
 export const densityRamp = ramp(['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#fde725']);
 // Distortion: blue (compressed) - white (median) - red (stretched).
 export const divergingRamp = ramp(['#2166ac', '#67a9cf', '#f7f7f7', '#ef8a62', '#b2182b']);
+
+// Viridis (matplotlib's, as d3-scale-chromatic tabulates it in 256 entries): entries 0, 16, ...,
+// 240 and 255, i.e. 17 evenly spaced stops, interpolated linearly. Its lightness rises
+// monotonically, so a factor's order reads in greyscale and for colour-blind readers too.
+export const VIRIDIS = ['#440154', '#48186a', '#472d7b', '#424086', '#3b528b', '#33638d', '#2c728e', '#26828e', '#21918c',
+  '#1f9f88', '#27ad81', '#3dbc74', '#5cc863', '#81d34d', '#aadc32', '#d5e21a', '#fde725'];
+export const viridisRamp = ramp(VIRIDIS);
 
 export function cssGradient(rampFn, steps = 8) {
   const parts = [];

@@ -1,5 +1,6 @@
 // The explorer's control bar: projection method, 2D/3D, edge mode, radius scale, overlay, and
-// how strongly points are drawn (faint or hidden points let an overlay under them show).
+// how strongly points are drawn (faint or hidden points let an overlay under them show), and
+// what colours the points (class label or a dataset factor of the projection).
 // Only choices backed by artifacts are offered.
 import { RADIUS_MIN, RADIUS_MAX } from './view_state.js';
 
@@ -39,7 +40,7 @@ function setOptions(el, entries, value) {
   el.value = value;
 }
 
-// onChange(key, value) with key in method | dims | edges | radius | overlay | pts.
+// onChange(key, value) with key in method | dims | edges | radius | overlay | pts | color.
 export function createControls(host, onChange) {
   const bar = document.createElement('div');
   bar.className = 'accx-controls';
@@ -48,6 +49,7 @@ export function createControls(host, onChange) {
   const edges = select('explorer-edges', (v) => onChange('edges', v));
   const overlay = select('explorer-overlay', (v) => onChange('overlay', v));
   const pts = select('explorer-points', (v) => onChange('pts', v));
+  const color = select('explorer-color', (v) => onChange('color', v));
   const radius = document.createElement('input');
   radius.type = 'range';
   radius.min = String(RADIUS_MIN);
@@ -65,11 +67,11 @@ export function createControls(host, onChange) {
   radiusBox.append(radius, radiusValue);
   const radiusLabel = labelled('radius scale', radiusBox);
   radiusLabel.title = 'Extent radius r_i = scale × 5% of the projection diagonal × (latent k-th neighbour distance of i / its median)';
-  bar.append(labelled('method', method), labelled('dimensions', dims), labelled('kNN edges', edges), radiusLabel, labelled('overlay', overlay), labelled('points', pts));
+  bar.append(labelled('method', method), labelled('dimensions', dims), labelled('kNN edges', edges), radiusLabel, labelled('overlay', overlay), labelled('points', pts), labelled('colour by', color));
   host.appendChild(bar);
 
   return {
-    // view: validated view state; choices: {methods, dims, overlays}
+    // view: validated view state (color resolved); choices: {methods, dims, overlays, factors: [{name, unit}]}
     update(view, choices) {
       setOptions(method, choices.methods.map((m) => [m, METHOD_NAMES[m] || m.toUpperCase()]), view.method);
       setOptions(dims, choices.dims.map((d) => [String(d), `${d}D`]), String(view.dims));
@@ -85,6 +87,10 @@ export function createControls(host, onChange) {
       radiusValue.textContent = `× ${Number(view.radius).toFixed(2)}`;
       radius.disabled = view.edges !== 'gated';
       setOptions(pts, [['shown', 'shown'], ['faint', 'faint'], ['hidden', 'hidden']], view.pts);
+      const factors = choices.factors || [];
+      setOptions(color, [['label', 'label'], ...factors.map((f) => [f.name, f.unit ? `${f.name} (${f.unit})` : f.name])], view.color);
+      color.disabled = !factors.length;
+      color.title = factors.length ? '' : 'This projection has no dataset factors';
     },
     dispose() { bar.remove(); },
   };

@@ -1,12 +1,12 @@
 // Latent explorer: one node's PCA/UMAP projections as a three.js point cloud, with hover
-// thumbnails, kNN edges of a selected point (gated by its extent radius or always top-k) and
-// 2D density/distortion overlays. Everything shown comes from the node's artifact files.
+// thumbnails, kNN edges of a selected point (gated by its extent radius or always top-k), 2D
+// density/distortion overlays, and points coloured by class label or by a dataset factor. Everything shown comes from the node's artifact files.
 //
 // mountExplorer(container, ctx) -> { destroy() }; ctx ({runUrl, loadJson, artifacts, state,
 // onStateChange, onNotice}), the URL keys and the test hooks are described in README.md here.
 import { Color } from 'three';
 import { indexArtifacts, dimsAvailable, overlaysAvailable, overlayArtifact } from './artifacts.js';
-import { readViewState, labelKey } from './view_state.js';
+import { readViewState, labelKey, colorParam } from './view_state.js';
 import { createFileCache, checkProjection, checkKnn, versionWarning } from './data.js';
 import { createStage } from './scene.js';
 import { createPointCloud, coordBounds, framingBounds, pointSizeFor } from './points.js';
@@ -18,13 +18,14 @@ import { createSpriteSheets } from './sprites.js';
 import { createTooltip } from './tooltip.js';
 import { createControls } from './controls_ui.js';
 import { renderProjectionMeta } from './meta_panel.js';
-import { renderLabelLegend, renderOverlayLegend } from './legend.js';
+import { renderLabelLegend, renderFactorLegend, renderOverlayLegend } from './legend.js';
 import { renderSelection } from './selection_panel.js';
 import { labelColor, hexToRgb } from './colors.js';
+import { COLOR_LABEL, resolveColorBy, factorScale, factorRgb, formatFactorValue } from './factors.js';
 import { selectionGeometry, withMedian } from './selection.js';
 import { attachPointerInput } from './pointer_input.js';
 import { ensureStyles } from './styles.js';
-import { el } from './dom.js';
+import { el, fmt } from './dom.js';
 
 const STATE_DEBOUNCE_MS = 300; // URL writes for the radius slider and camera moves
 // Colour converts the sRGB hex to three's linear working space, as line materials expect.
@@ -91,19 +92,30 @@ export function mountExplorer(container, ctx) {
 
   let destroyed = false;
   let loadToken = 0;
-  let current = null; // {art, n, dims, coords, labels, index, cloud, picker, sprites, tooltip, bounds, pointPx}
+  let current = null; // {art, n, dims, coords, labels, index, factors, scales, cloud, picker, sprites, tooltip, bounds, pointPx}
   let overlay = null; // {key, plane}
   let knn = null; // checked kNN table, or null while loading / unavailable
   let knnState = 'idle'; // idle | loading | ready | failed
   let hovered = -1;
   let firstProjection = true;
+  const factorNoticed = new Set(); // projection paths whose factor problems were shown
 
   function choices() {
     return {
       methods: index.methods,
       dims: dimsAvailable(index, view.method),
       overlays: overlaysAvailable(index, view.method, view.dims),
+      factors: current ? current.factors : [],
     };
+  }
+
+  // The colouring drawn: the URL's factor when the shown projection has it, else label.
+  function colorBy() {
+    return resolveColorBy(view.color, current ? current.factors : []);
+  }
+
+  function updateControls() {
+    controls.update({ ...view, color: colorBy() }, choices());
   }
 
   function onControl(key, value) {
@@ -112,9 +124,11 @@ export function mountExplorer(container, ctx) {
     const fixed = readViewState({ ...next, dims: String(next.dims), point: next.point ?? '', radius: String(next.radius) }, index);
     const changed = {};
     for (const k of ['method', 'dims', 'overlay', 'edges', 'radius', 'pts']) if (fixed[k] !== view[k]) changed[k] = fixed[k];
+    const colorChanged = fixed.color !== view.color;
+    if (colorChanged) changed.color = colorParam(fixed.color);
     const projectionChanged = fixed.method !== view.method || fixed.dims !== view.dims;
     view = { ...fixed, point: view.point, hide: view.hide, cam: view.cam };
-    controls.update(view, choices());
+    updateControls();
     if (projectionChanged) {
       changed.cam = ''; // a new projection starts framed, not at the old camera
       view.cam = '';
@@ -122,7 +136,13 @@ export function mountExplorer(container, ctx) {
     } else {
       if ('overlay' in changed) updateOverlay();
       if ('pts' in changed) { current?.cloud.setVisibility(view.pts); stage.requestRender(); }
-      if ('edges' in changed || 'radius' in changed) updateSelection();
+      if ('edges' in changed || 'radius' in changed || colorChanged) updateSelection();
+      if (colorChanged && current) {
+        applyColors();
+        renderLegend();
+        if (hovered >= 0) setHover(-1);
+        stage.requestRender();
+      }
     }
     emitState(changed, key === 'radius');
   }
@@ -146,7 +166,7 @@ export function mountExplorer(container, ctx) {
         // Keep what is on screen, and put the controls back to the projection it shows.
         status.textContent = `could not load ${art.path}; still showing ${current.art.name}`;
         view = { ...view, method: current.method, dims: current.dims };
-        controls.update(view, choices());
+        updateControls();
         emitState({ method: view.method, dims: view.dims });
       } else {
         status.textContent = `could not load ${art.path}`;
@@ -167,8 +187,14 @@ export function mountExplorer(container, ctx) {
       picker: createPicker(cloud.positions, data.n),
       tooltip: createTooltip(stageEl, sprites),
       pointPx: pointSizeFor(data.n),
+      scales: new Map(), // factor name -> factorScale, computed when first drawn
     };
-    applyLabelColors();
+    if (data.factorProblems.length && !factorNoticed.has(art.path)) {
+      factorNoticed.add(art.path);
+      for (const msg of data.factorProblems) notice(msg);
+    }
+    updateControls();
+    applyColors();
     cloud.setVisibility(view.pts);
     stage.scene.add(cloud.object);
     stage.configure(data.dims, framingBounds(data.coords, data.dims, data.n), bounds);
@@ -192,9 +218,28 @@ export function mountExplorer(container, ctx) {
     updateSelection();
   }
 
-  // ---- label colours; labels listed in `hide` are drawn dimmed and cannot be hovered ----
-  function applyLabelColors() {
+  // ---- point colours: by a factor (viridis, missing values grey), or by label, where labels
+  // listed in `hide` are drawn dimmed and cannot be hovered ----
+  function activeFactor() {
+    const name = colorBy();
+    return name === COLOR_LABEL ? null : current.factors.find((f) => f.name === name);
+  }
+
+  function scaleOf(factor) {
+    if (!current.scales.has(factor.name)) current.scales.set(factor.name, factorScale(factor.values));
+    return current.scales.get(factor.name);
+  }
+
+  function applyColors() {
     const { labels, n, cloud } = current;
+    const factor = activeFactor();
+    container.setAttribute('data-color-by', factor ? factor.name : COLOR_LABEL);
+    if (factor) {
+      const scale = scaleOf(factor);
+      cloud.setColors((i) => factorRgb(factor.values[i], scale));
+      current.picker.setPickable(null);
+      return;
+    }
     const rgb = new Map();
     const rgbOf = (i) => {
       const l = labels ? labels[i] : null;
@@ -213,7 +258,9 @@ export function mountExplorer(container, ctx) {
 
   function renderLegend() {
     legendHost.textContent = '';
-    renderLabelLegend(legendHost, current.labels, current.n, view.hide, toggleLabel);
+    const factor = activeFactor();
+    if (factor) renderFactorLegend(legendHost, factor, scaleOf(factor), view.hide.size);
+    else renderLabelLegend(legendHost, current.labels, current.n, view.hide, toggleLabel);
   }
 
   function toggleLabel(key) {
@@ -221,7 +268,7 @@ export function mountExplorer(container, ctx) {
     if (hide.has(key)) hide.delete(key);
     else hide.add(key);
     view = { ...view, hide };
-    applyLabelColors();
+    applyColors();
     renderLegend();
     if (hovered >= 0 && hide.has(labelKey(labelOf(hovered)))) setHover(-1);
     stage.requestRender();
@@ -323,8 +370,21 @@ export function mountExplorer(container, ctx) {
     return current.index ? current.index[i] : i;
   }
 
+  function rgbOf(i) {
+    const factor = activeFactor();
+    return factor ? factorRgb(factor.values[i], scaleOf(factor)) : hexToRgb(labelColor(labelOf(i)));
+  }
+
   function fill01(i) {
-    return hexToRgb(labelColor(labelOf(i))).map((c) => c / 255);
+    return rgbOf(i).map((c) => c / 255);
+  }
+
+  // The tooltip's factor line when colouring by a factor.
+  function factorInfo(i) {
+    const factor = activeFactor();
+    if (!factor) return undefined;
+    const v = factor.values[i];
+    return { name: factor.name, text: formatFactorValue(v, factor.unit, fmt), css: `rgb(${rgbOf(i).join(',')})` };
   }
 
   function updateSelection() {
@@ -417,7 +477,7 @@ export function mountExplorer(container, ctx) {
       placeHoverRing();
     }
     if (i < 0) current.tooltip.hide();
-    else current.tooltip.show(p.x, p.y, { i, index: rowOf(i), label: labelOf(i) });
+    else current.tooltip.show(p.x, p.y, { i, index: rowOf(i), label: labelOf(i), factor: factorInfo(i) });
   }
 
   // Marks a point on the canvas without a tooltip (hovering a row of the neighbour list).
@@ -470,7 +530,7 @@ export function mountExplorer(container, ctx) {
   };
   window.__accExplorer = hooks;
 
-  controls.update(view, choices());
+  updateControls();
   showProjection();
 
   return {
@@ -493,6 +553,7 @@ export function mountExplorer(container, ctx) {
       root.remove();
       container.removeAttribute('data-points-drawn');
       container.removeAttribute('data-edges-drawn');
+      container.removeAttribute('data-color-by');
       if (window.__accExplorer === hooks) delete window.__accExplorer;
     },
   };

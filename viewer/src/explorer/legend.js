@@ -1,6 +1,7 @@
-// Label legend with counts, and the colour scale of the active overlay.
+// Label legend with counts, the colour bar of a factor the points are coloured by, and the
+// colour scale of the active overlay.
 import { el, section, fmt } from './dom.js';
-import { labelColor, cssGradient } from './colors.js';
+import { labelColor, cssGradient, viridisRamp, UNLABELLED } from './colors.js';
 import { labelKey } from './view_state.js';
 
 export function countLabels(labels, n) {
@@ -30,6 +31,37 @@ export function renderLabelLegend(host, labels, n, hidden, onToggle) {
     list.appendChild(li);
   }
   body.append(list, el('div', 'accx-muted', 'click a label to dim it'));
+  host.appendChild(box);
+  return box;
+}
+
+// factor: {name, unit}; scale: factorScale of its values (factors.js). The bar's ends are the
+// 1st and 99th percentiles (values beyond are drawn in the end colours).
+// hiddenLabels: how many labels the URL dims, which applies again in label mode.
+export function renderFactorLegend(host, factor, scale, hiddenLabels = 0) {
+  const { box, body } = section(`Colour: ${factor.name}`, 'explorer-factor-legend');
+  box.dataset.factor = factor.name;
+  const unit = factor.unit ? ` ${factor.unit}` : '';
+  if (scale.count === 0) {
+    body.append(el('div', 'accx-muted', 'no point has a value for this factor'));
+  } else {
+    box.dataset.low = String(scale.low);
+    box.dataset.high = String(scale.high);
+    const bar = el('div', 'accx-gradient');
+    bar.style.background = cssGradient(viridisRamp, 16);
+    const ticks = el('div', 'accx-gradient-ticks');
+    ticks.append(el('span', '', `${fmt(scale.low, 3)}${unit}`), el('span', '', `${fmt(scale.high, 3)}${unit}`));
+    body.append(bar, ticks,
+      el('div', 'accx-muted', `bar: 1st–99th percentile, beyond clamps; range ${fmt(scale.min, 3)} … ${fmt(scale.max, 3)}${unit}`));
+  }
+  if (scale.missing) {
+    const row = el('div', 'accx-muted');
+    const swatch = el('span', 'accx-swatch');
+    swatch.style.background = UNLABELLED;
+    row.append(swatch, document.createTextNode(`no value: ${fmt(scale.missing)} points`));
+    body.append(row);
+  }
+  if (hiddenLabels) body.append(el('div', 'accx-muted', `${hiddenLabels} dimmed label${hiddenLabels > 1 ? 's' : ''}: dimming applies when colouring by label`));
   host.appendChild(box);
   return box;
 }

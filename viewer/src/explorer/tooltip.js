@@ -1,4 +1,5 @@
-// The hover tooltip: thumbnail, split row index and label of the point under the cursor.
+// The hover tooltip: thumbnail, split row index and label of the point under the cursor, and the
+// value of the factor the points are coloured by.
 import { labelColor } from './colors.js';
 
 const THUMB_PX = 84;
@@ -17,7 +18,7 @@ export function createTooltip(host, sprites) {
   host.appendChild(el);
 
   return {
-    // (x, y): cursor in host pixels. info: {i, index, label}
+    // (x, y): cursor in host pixels. info: {i, index, label, factor?: {name, text, css}}
     show(x, y, info) {
       el.hidden = false;
       el.dataset.point = String(info.i);
@@ -37,7 +38,17 @@ export function createTooltip(host, sprites) {
       const pt = document.createElement('div');
       pt.className = 'accx-muted';
       pt.textContent = `point ${info.i}`;
-      text.append(row, lab, pt);
+      text.append(row, lab);
+      if (info.factor) {
+        const fac = document.createElement('div');
+        fac.setAttribute('data-testid', 'hover-factor');
+        const fs = document.createElement('span');
+        fs.className = 'accx-swatch';
+        fs.style.background = info.factor.css;
+        fac.append(fs, document.createTextNode(`${info.factor.name} ${info.factor.text}`));
+        text.append(fac);
+      }
+      text.append(pt);
       // Keep the tooltip inside the host: flip to the other side of the cursor near edges.
       const hostW = host.clientWidth;
       const hostH = host.clientHeight;

@@ -1,6 +1,6 @@
 // The explorer's part of the page URL: string keys in, validated values out, and back.
 // Keys: method, dims, overlay, edges, radius, point, pts (points shown | faint | hidden), hide (dimmed labels, comma-separated; 'none'
-// for unlabelled points), cam (camera; `view` belongs to the app).
+// for unlabelled points), color (colour by 'label' or a factor name), cam (camera; `view` belongs to the app).
 
 // The key of a label in `hide`.
 export function labelKey(label) {
@@ -8,6 +8,7 @@ export function labelKey(label) {
 }
 // Unknown or unavailable values fall back to defaults, so an old URL never breaks the view.
 import { dimsAvailable, overlaysAvailable } from './artifacts.js';
+import { COLOR_LABEL } from './factors.js';
 
 export const EDGE_MODES = ['gated', 'topk', 'off'];
 export const POINT_MODES = ['shown', 'faint', 'hidden'];
@@ -29,5 +30,12 @@ export function readViewState(raw, index) {
   const point = Number.isInteger(p) && p >= 0 ? p : null;
   const pts = POINT_MODES.includes(s.pts) ? s.pts : 'shown';
   const hide = new Set(typeof s.hide === 'string' && s.hide ? s.hide.split(',') : []);
-  return { method, dims, overlay, edges, radius, point, hide, pts, cam: typeof s.cam === 'string' ? s.cam : '' };
+  // Factor names are known only once a projection is loaded: kept as asked, resolved then (factors.js).
+  const color = typeof s.color === 'string' && s.color ? s.color : COLOR_LABEL;
+  return { method, dims, overlay, edges, radius, point, hide, pts, color, cam: typeof s.cam === 'string' ? s.cam : '' };
+}
+
+// The URL value of a colouring: the default (label) removes the key.
+export function colorParam(color) {
+  return color && color !== COLOR_LABEL ? color : '';
 }
