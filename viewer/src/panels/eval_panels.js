@@ -1,10 +1,11 @@
 // Evaluation panels of one node: reconstruction grid, traversal and sort-by-activation grids per
-// latent group, attention maps, and disentanglement scores. Rebuilt only when the node's set of
-// artifacts changes.
+// latent group, traversal effects on measured factors, attention maps, and disentanglement
+// scores. Rebuilt only when the node's set of artifacts changes.
 
 import { h, clear } from '../ui/dom.js';
 import { fmtNumber } from '../ui/format.js';
 import { nodeImages, artifactImage } from './node_images.js';
+import { traversalEffectsCard } from './traversal_effects_card.js';
 
 export function createEvalPanels({ store, getParams }) {
   const body = h('div', { class: 'eval-panels' });
@@ -25,6 +26,7 @@ export function createEvalPanels({ store, getParams }) {
     if (!artifacts.length) { body.append(h('div', { class: 'muted' }, `No evaluation artifacts for ${tag}. Evaluate it with \`acc eval ${tag} --artifacts all\`.`)); return; }
     if (images.reconstructions) body.append(card('Reconstructions', h('div', { class: 'muted small' }, 'rows alternate: inputs, then their reconstructions'), artifactImage(store, images.reconstructions, { maxWidth: 600 })));
     if (images.groups.length) body.append(groupsPanel(store, images.groups));
+    for (const e of images.traversalEffects) body.append(traversalEffectsCard(store, e));
     if (images.attention) body.append(card('Attention', artifactImage(store, images.attention, { maxWidth: 900 })));
     for (const a of images.disentanglement) body.append(disentanglementCard(store, a));
   }

@@ -1,16 +1,24 @@
-// Collects a node's image artifacts by role: reconstructions, attention, and per latent group its
-// traversal and sort-by-activation grids. Group names and images come from traversals.json and
-// sort_by_activation.json when mirrored, else from the artifact.created events' names.
+// Collects a node's image artifacts by role: reconstructions, attention, per latent group its
+// traversal and sort-by-activation grids, and the traversal-effects files per dataset. Group
+// names and images come from traversals.json and sort_by_activation.json when mirrored, else
+// from the artifact.created events' names.
 
 import { h } from '../ui/dom.js';
 
 export async function nodeImages(store, node) {
   const artifacts = store.artifactsFor(node);
   const byName = new Map(artifacts.filter((a) => a.format === 'json').map((a) => [a.name, a]));
+  // traversal_effects_<dataset> (json + png) is not the traversal grid of a group 'effects_<dataset>'.
+  const effects = artifacts.filter((a) => a.format === 'json' && /^traversal_effects_./.test(a.name)).map((a) => ({
+    dataset: a.name.slice('traversal_effects_'.length),
+    json: a,
+    png: artifacts.find((p) => p.name === a.name && p.format === 'png')?.path || null,
+  }));
+  const effectNames = new Set(effects.map((e) => e.json.name));
   const groups = new Map();
   const group = (name) => { if (!groups.has(name)) groups.set(name, { name }); return groups.get(name); };
   for (const a of artifacts) {
-    if (a.format !== 'png') continue;
+    if (a.format !== 'png' || effectNames.has(a.name)) continue;
     let m;
     if ((m = a.name.match(/^traversal_(.+)$/))) group(m[1]).traversal = a.path;
     else if ((m = a.name.match(/^sort_(lowest|highest)_(.+)$/))) group(m[2])[m[1]] = a.path;
@@ -36,6 +44,7 @@ export async function nodeImages(store, node) {
     reconstructions: artifacts.find((a) => a.name === 'reconstructions' && a.format === 'png')?.path,
     attention: artifacts.find((a) => a.name === 'attention' && a.format === 'png')?.path,
     disentanglement: artifacts.filter((a) => a.name.startsWith('disentanglement_') && a.format === 'json'),
+    traversalEffects: effects,
     groups: [...groups.values()],
   };
 }
