@@ -14,7 +14,8 @@ namespace acc {
 struct Split {
   torch::Tensor images;   // float32 [N, 1, H, W] in [0, 1]
   torch::Tensor labels;   // int64 [N] class labels, or undefined
-  torch::Tensor factors;  // float32 [N, F] ground-truth factors in [0, 1], or undefined
+  torch::Tensor factors;  // float32 [N, F] ground-truth factors (synthetic: in [0, 1]; MNIST morphometry:
+                          // px and degrees), or undefined
   int64_t size() const { return images.defined() ? images.size(0) : 0; }
 };
 

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "analysis/morphometry.h"
 #include "data/mnist.h"
 #include "data/synthetic.h"
 #include "error.h"
@@ -19,7 +20,8 @@ const char* const kFashionHint =
     "install Debian package dataset-fashion-mnist (scripts/setup.sh does) or set the "
     "dataset's `path:` to a directory holding the Fashion-MNIST IDX files";
 
-std::vector<OptionSpec> idx_options(const std::string& default_path, const std::string& path_doc) {
+std::vector<OptionSpec> idx_options(const std::string& default_path, const std::string& path_doc,
+                                    const std::string& default_factors) {
   return {
       {"path", OptionType::kString, false, default_path, path_doc},
       {"image_size", OptionType::kInt, false, 28,
@@ -29,7 +31,19 @@ std::vector<OptionSpec> idx_options(const std::string& default_path, const std::
        "keep only the first N training images (0 = all); handy for quick tests"},
       {"test_limit", OptionType::kInt, false, 0,
        "keep only the first N test images (0 = all); evaluation and artifacts then see only these"},
+      {"factors", OptionType::kString, false, default_factors,
+       "ground-truth factors computed at load: `morphometry` (Morpho-MNIST stroke thickness, slant, length, width, "
+       "height of each image, in its own pixels; docs/datasets.md) or `none`"},
   };
+}
+
+// Morpho-MNIST measures of both splits as the dataset's factors, the method in its info.
+void add_morphometry(Dataset& ds) {
+  const MorphometryOptions method;
+  for (Split* split : {&ds.train, &ds.test})
+    if (split->size() > 0) split->factors = measure_morphometry(split->images, method).values;
+  ds.factor_names = morphometry_names();
+  ds.info["factors"] = morphometry_info(method);
 }
 
 std::vector<OptionSpec> synthetic_options() {
@@ -53,7 +67,9 @@ std::function<Dataset(const nlohmann::json&, const std::string&)> idx_loader(std
     load.train_limit = o.at("train_limit");
     load.test_limit = o.at("test_limit");
     load.missing_hint = hint;
-    return load_mnist_dir(load);
+    Dataset ds = load_mnist_dir(load);
+    if (o.at("factors") == "morphometry") add_morphometry(ds);
+    return ds;
   };
 }
 
@@ -79,6 +95,8 @@ void check_ranges(const nlohmann::json& o, const std::string& prefix) {
   if (o.contains("train_limit") && o["train_limit"] < 0) bad("train_limit", "0 (all) or more");
   if (o.contains("test_limit") && o["test_limit"] < 0) bad("test_limit", "0 (all) or more");
   if (o.contains("n") && o["n"] < 2) bad("n", "at least 2 (one train and one test image)");
+  if (o.contains("factors") && o["factors"] != "morphometry" && o["factors"] != "none")
+    bad("factors", "`morphometry` or `none`");
   if (o.contains("test_fraction") && !(o["test_fraction"] > 0 && o["test_fraction"] < 1))
     bad("test_fraction", "strictly between 0 and 1");
 }
@@ -88,10 +106,11 @@ void check_ranges(const nlohmann::json& o, const std::string& prefix) {
 const std::vector<DatasetSourceSpec>& dataset_registry() {
   static const std::vector<DatasetSourceSpec> table = {
       {"mnist",
-       "MNIST handwritten digits from IDX files (scripts/fetch_mnist.sh)",
+       "MNIST handwritten digits from IDX files (scripts/fetch_mnist.sh); with `factors: morphometry` (the default) "
+       "each image's Morpho-MNIST measures, in its own pixels and degrees, are its ground-truth factors",
        /*has_labels=*/true,
-       {},
-       idx_options("", "directory with the four MNIST IDX files; \"\" = $ACC_DATA/mnist"),
+       morphometry_names(),
+       idx_options("", "directory with the four MNIST IDX files; \"\" = $ACC_DATA/mnist", "morphometry"),
        idx_loader("mnist", kMnistHint)},
       {"fashion_mnist",
        "Fashion-MNIST clothing images (Debian dataset-fashion-mnist)",
@@ -99,7 +118,7 @@ const std::vector<DatasetSourceSpec>& dataset_registry() {
        {},
        idx_options(
            "/usr/share/datasets/fashion-mnist",
-           "directory with the four Fashion-MNIST IDX files; \"\" = $ACC_DATA/fashion_mnist"),
+           "directory with the four Fashion-MNIST IDX files; \"\" = $ACC_DATA/fashion_mnist", "none"),
        idx_loader("fashion_mnist", kFashionHint)},
       {"shapes",
        "white square/circle/triangle on black with position and scale factors",

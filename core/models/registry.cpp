@@ -9,6 +9,7 @@
 #include "models/gmvae.h"
 #include "models/linear_ae.h"
 #include "models/supervised_ae.h"
+#include "models/cnn_classifier.h"
 
 namespace acc {
 namespace {
@@ -78,6 +79,15 @@ const std::vector<ModelSpec>& model_registry() {
          return SupervisedAE(positive_int(o, "image_size"), positive_int(o, "latent"), positive_int(o, "classes"),
                              output_of(o))
              .ptr();
+       }},
+      {"cnn_classifier",
+       "small CNN classifier, no decoder (two conv + max-pool blocks, two Linear layers; LOGITS output): the judge "
+       "of the traversal_effects artifact; train with logits_classification",
+       {image_size_option(),
+        {"hidden", OptionType::kInt, false, 128, "units of the hidden Linear layer (its ReLU output is the LATENT)"},
+        {"classes", OptionType::kInt, false, 10, "number of classes (the dataset's labels)"}},
+       [](const nlohmann::json& o) -> ModelPtr {
+         return CnnClassifier(positive_int(o, "image_size"), positive_int(o, "hidden"), positive_int(o, "classes")).ptr();
        }},
       {"gmvae",
        "Gaussian-mixture VAE: q(c|x) over K components, q(z|x,c) one diagonal Gaussian per component "

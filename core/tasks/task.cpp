@@ -7,16 +7,14 @@
 #include "error.h"
 
 namespace acc {
+std::string model_type(const Model& model) { return model.config().value("type", std::string("?")); }
+
 namespace {
 
 std::string join_outputs(const std::set<ModelOutput>& outputs) {
   std::string out;
   for (ModelOutput o : outputs) out += (out.empty() ? "" : ", ") + model_output_name(o);
   return out.empty() ? "nothing" : out;
-}
-
-std::string model_type(const Model& model) {
-  return model.config().value("type", std::string("?"));
 }
 
 // Shape of one image; train and test share it, but either split may be empty.

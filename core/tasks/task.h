@@ -39,6 +39,9 @@ struct TaskConfig {
 
 using Metrics = std::map<std::string, double>;
 
+// The model's registry name ("conv_vae"), for error messages.
+std::string model_type(const Model& model);
+
 class Task {
  public:
   explicit Task(TaskConfig config) : config_(std::move(config)) {}
