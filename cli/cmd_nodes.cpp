@@ -32,6 +32,8 @@ struct EvalOptions {
   std::string artifact_dataset, split = "test";
   int64_t knn_k = 15;
   std::vector<std::string> factor_datasets;
+  std::string judge;
+  int64_t effect_images = 200;
   bool json = false;
   RuntimeOptions runtime;
 };
@@ -42,7 +44,9 @@ ArtifactSettings artifact_settings(const EvalOptions& o) {
                            {"artifact_dataset", o.artifact_dataset},
                            {"split", o.split},
                            {"knn_k", o.knn_k},
-                           {"factor_datasets", o.factor_datasets}};
+                           {"factor_datasets", o.factor_datasets},
+                           {"judge", o.judge},
+                           {"effect_images", o.effect_images}};
   if (o.artifacts.size() == 1 && o.artifacts[0] == "all") fields["artifacts"] = "all";
   return artifact_settings_from_fields(resolve_options(artifact_option_specs(), fields, "acc eval"), "acc eval");
 }
@@ -92,6 +96,9 @@ Command setup_eval(CLI::App& app) {
   cmd->add_option("--knn-k", o->knn_k, "neighbours in the latent kNN graph")->capture_default_str();
   cmd->add_option("--factor-datasets", o->factor_datasets, "datasets with factors for disentanglement (default: all)")
       ->delimiter(',');
+  cmd->add_option("--judge", o->judge, "traversal_effects: tag of a classifier node of the same run that judges the digits");
+  cmd->add_option("--effect-images", o->effect_images, "traversal_effects: test images swept per latent group")
+      ->capture_default_str();
   cmd->add_option("--runs", o->runs, "runs root (default: $ACC_RUNS or ./runs)");
   cmd->add_flag("--json", o->json, "print the metrics as JSON");
   add_runtime_options(*cmd, o->runtime);

@@ -39,6 +39,20 @@ std::string needs_factors(const Model& model, const Dataset&, const DatasetMap& 
 
 std::string always(const Model&, const Dataset&, const DatasetMap&, const ArtifactSettings&) { return ""; }
 
+std::string needs_decoder(const Model& model, const Dataset&, const DatasetMap&, const ArtifactSettings&) {
+  return model.outputs().count(ModelOutput::RECONSTRUCTION) ? "" : "needs a model that decodes (this one has no decoder)";
+}
+
+std::string needs_judge(const Model& model, const Dataset& dataset, const DatasetMap& datasets, const ArtifactSettings& s) {
+  const std::string decoder = needs_decoder(model, dataset, datasets, s);
+  if (!decoder.empty()) return decoder;
+  if (s.judge.empty())
+    return "needs a judge classifier: give the evaluate op field 'judge' (acc eval: --judge) the tag of a classifier "
+           "node of this run (e.g. a cnn_classifier trained with logits_classification)";
+  if (model.input_shape().channels != 1) return "measures grey images; the model's are " + model.input_shape().str();
+  return dataset.has_labels() ? "" : "needs class labels on dataset '" + dataset.name + "' to score the judge";
+}
+
 std::string needs_mixture(const Model& model, const Dataset&, const DatasetMap&, const ArtifactSettings&) {
   return has_mixture(model) ? "" : "needs a mixture model (gmvae: QC_LOGITS and a mixture prior)";
 }
@@ -68,11 +82,16 @@ void write_mixture_samples(ArtifactRun& run) {
 
 std::vector<ArtifactSpec> build_table() {
   return {
-      {"reconstructions", "the fixed visualisation images next to their reconstructions (eval/)", always,
+      {"reconstructions", "the fixed visualisation images next to their reconstructions (eval/)", needs_decoder,
        write_reconstructions},
       {"traversals",
-       "per latent group: 5 fixed images x 9 values from -3 to +3 of the group's dims, decoded (eval/)", always,
+       "per latent group: 5 fixed images x 9 values from -3 to +3 of the group's dims, decoded (eval/)", needs_decoder,
        write_traversals},
+      {"traversal_effects",
+       "per latent group: effect_images test images x the 9 traversal values, decoded and measured (morphometry: "
+       "thickness, slant, length, width, height): slope and within-image R² per measure, and the share of images the "
+       "judge classifier still reads as the same digit; JSON + plot (eval/)",
+       needs_judge, write_traversal_effects},
       {"sort_by_activation", "per latent group: the 20 test images with the lowest and highest group mean (eval/)",
        always, write_sort_by_activation},
       {"attention", "decoder cross-attention per factor token over the image, for fixed images (eval/)",
@@ -121,6 +140,10 @@ const std::vector<OptionSpec>& artifact_option_specs() {
       {"knn_k", OptionType::kInt, false, 15, "neighbours per point in the latent kNN graph"},
       {"factor_datasets", OptionType::kList, false, nlohmann::json::array(),
        "datasets with ground-truth factors for disentanglement; default: every one loaded"},
+      {"judge", OptionType::kString, false, "",
+       "traversal_effects: tag of a classifier node of this run (LOGITS output, same image shape) that judges "
+       "which digit a decoded image shows"},
+      {"effect_images", OptionType::kInt, false, 200, "traversal_effects: test images swept per latent group"},
   };
   return specs;
 }
@@ -150,6 +173,9 @@ ArtifactSettings artifact_settings_from_fields(const nlohmann::json& f, const st
     throw Error(where + ": field 'split': '" + s.split + "' is not one of test, train, all");
   s.knn_k = f.at("knn_k");
   if (s.knn_k < 1) throw Error(where + ": field 'knn_k' must be at least 1");
+  s.judge = f.at("judge");
+  s.effect_images = f.at("effect_images");
+  if (s.effect_images < 1) throw Error(where + ": field 'effect_images' must be at least 1");
   for (const auto& v : f.at("factor_datasets")) {
     if (!v.is_string()) throw Error(where + ": field 'factor_datasets' must be a list of dataset names");
     s.factor_datasets.push_back(v);

@@ -24,6 +24,14 @@ namespace acc {
 
 struct Knn;
 
+// A classifier that judges decoded images for traversal_effects: which digit does this
+// image show? A node of the run (any model with LOGITS, e.g. cnn_classifier), restored by
+// the caller (recipe/judge.h) from the tag in ArtifactSettings::judge.
+struct Judge {
+  ModelPtr model;
+  std::string tag, node_id, model_type;
+};
+
 // The fields an evaluate op (or `acc eval --artifacts`) gives, resolved.
 struct ArtifactSettings {
   std::vector<std::string> names;            // requested artifacts, in table order; "all" expanded
@@ -32,6 +40,9 @@ struct ArtifactSettings {
   std::string split = "test";                // projections and sort-by-activation: test | train | all
   int64_t knn_k = 15;
   std::vector<std::string> factor_datasets;  // disentanglement; empty = every dataset with factors
+  std::string judge;                         // traversal_effects: tag of the judge node ("" = none)
+  int64_t effect_images = 200;               // traversal_effects: test images per group
+  std::shared_ptr<const Judge> judge_model;  // `judge` restored (by the caller), or null
 };
 
 // The option rows of the artifact fields (shared by the evaluate op and the CLI).
@@ -114,6 +125,13 @@ void write_attention(ArtifactRun& run);
 void write_pca(ArtifactRun& run);
 void write_umap(ArtifactRun& run);
 void write_disentanglement(ArtifactRun& run);
+void write_traversal_effects(ArtifactRun& run);  // traversal_effects.cpp
+
+// The traversal values of `traversals` and `traversal_effects`: 9 values from -3 to +3.
+torch::Tensor traversal_values();
+// Per-dim centre and scale of traversal values: VAE latents in prior units (0, 1); a plain
+// autoencoder's in standard deviations of its test-set codes around their mean.
+std::pair<torch::Tensor, torch::Tensor> traversal_frame(ArtifactRun& run);
 
 // Traversal latents for one group: rows b*steps + s are base[b] with the group's dims set to
 // values[s] (scaled per dim: value * scale[d] + centre[d]) and every other dim unchanged.

@@ -12,6 +12,33 @@
 
 namespace acc {
 
+namespace disentanglement_detail {
+
+// True when factor column `f` partitions the rows exactly as the labels do (shapes' `shape`
+// factor is its class label / 2): adding the label again would count one factor twice.
+bool factor_is_the_label(const torch::Tensor& factor, const torch::Tensor& labels) {
+  const auto pairs = torch::stack({labels.to(torch::kDouble), factor.to(torch::kDouble)}, 1);
+  const int64_t classes = std::get<0>(torch::_unique(labels)).numel();
+  return std::get<0>(torch::unique_dim(pairs, 0)).size(0) == classes &&
+         std::get<0>(torch::_unique(factor)).numel() == classes;
+}
+
+// MIG's factors: the ground-truth columns plus, for a labelled set whose factors do not
+// already hold it, the class label as one more (discrete) factor. MIG estimates mutual
+// information from discrete values, so an unordered label fits it; SAP, DCI and the slot R²
+// are linear fits, which would treat digit identity as an ordered number, so they keep the
+// continuous factors only.
+std::pair<torch::Tensor, std::vector<std::string>> mig_factors(const LatentCodes& codes, const Dataset& d) {
+  std::vector<std::string> names = d.factor_names;
+  if (!codes.labels.defined()) return {codes.factors, names};
+  for (int64_t f = 0; f < codes.factors.size(1); ++f)
+    if (factor_is_the_label(codes.factors.select(1, f), codes.labels)) return {codes.factors, names};
+  names.push_back("label");
+  return {torch::cat({codes.factors, codes.labels.to(torch::kFloat).unsqueeze(1)}, 1), names};
+}
+
+}  // namespace disentanglement_detail
+
 void write_disentanglement(ArtifactRun& run) {
   std::vector<std::string> names = run.settings.factor_datasets;
   if (names.empty())
@@ -27,7 +54,8 @@ void write_disentanglement(ArtifactRun& run) {
   for (const auto& name : names) {
     const Dataset& d = *run.datasets.at(name);
     const LatentCodes codes = encode_split(run.model, d, "test", run.device);
-    const MigResult m = mig(codes.means, codes.factors);
+    const auto [with_label, mig_names] = disentanglement_detail::mig_factors(codes, d);
+    const MigResult m = mig(codes.means, with_label);
     const SapResult s = sap(codes.means, codes.factors);
     const DciResult c = dci(codes.means, codes.factors);
     const SlotR2Result r = slot_r2(codes.means, codes.factors, slices, slice_names);
@@ -39,6 +67,7 @@ void write_disentanglement(ArtifactRun& run) {
                          {"n", codes.size()},
                          {"source_output", codes.source_output},
                          {"factors", d.factor_names},
+                         {"mig_factors", mig_names},
                          {"groups", slice_names},
                          {"mig", m.to_json()},
                          {"sap", s.to_json()},

@@ -51,6 +51,18 @@ nlohmann::json group_json(const FactorGroup& g) { return {{"name", g.name}, {"st
 
 }  // namespace
 
+torch::Tensor traversal_values() { return torch::linspace(-kTraversalRange, kTraversalRange, kTraversalSteps); }
+
+std::pair<torch::Tensor, torch::Tensor> traversal_frame(ArtifactRun& run) {
+  const int64_t d = run.model.latent_dim();
+  // VAE latents are traversed in prior units (the prior is N(0, I)); a plain autoencoder's
+  // latent has no fixed scale, so its values are in standard deviations of the test set
+  // around the test-set mean, which keeps -3..+3 inside the region the decoder knows.
+  if (run.model.outputs().count(ModelOutput::MU)) return {torch::zeros({d}), torch::ones({d})};
+  const auto& means = run.test_codes().means;
+  return {means.mean(0), means.std(0, /*unbiased=*/false).clamp_min(1e-6)};
+}
+
 torch::Tensor traversal_latents(const torch::Tensor& base, const FactorGroup& group, const torch::Tensor& values,
                                 const torch::Tensor& centre, const torch::Tensor& scale) {
   TORCH_CHECK(base.dim() == 2 && group.start >= 0 && group.end <= base.size(1) && group.start < group.end,
@@ -95,18 +107,9 @@ void write_reconstructions(ArtifactRun& run) {
 void write_traversals(ArtifactRun& run) {
   const auto images = sample_images(run, kTraversalImages);
   const auto base = latent_means(forward_eval(run, images));
-  const int64_t d = base.size(1);
-  // VAE latents are traversed in prior units (the prior is N(0, I)); a plain autoencoder's
-  // latent has no fixed scale, so its values are in standard deviations of the test set
-  // around the test-set mean, which keeps -3..+3 inside the region the decoder knows.
-  const bool prior_units = run.model.outputs().count(ModelOutput::MU) > 0;
-  torch::Tensor centre = torch::zeros({d}), scale = torch::ones({d});
-  if (!prior_units) {
-    const auto& means = run.test_codes().means;
-    centre = means.mean(0);
-    scale = means.std(0, /*unbiased=*/false).clamp_min(1e-6);
-  }
-  const auto values = torch::linspace(-kTraversalRange, kTraversalRange, kTraversalSteps);
+  const bool prior_units = run.model.outputs().count(ModelOutput::MU) > 0;  // see traversal_frame
+  const auto [centre, scale] = traversal_frame(run);
+  const auto values = traversal_values();
   nlohmann::json groups = nlohmann::json::array();
   for (const auto& g : run.model.latent_groups()) {
     const auto z = traversal_latents(base, g, values, centre, scale);

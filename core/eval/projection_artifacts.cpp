@@ -16,6 +16,19 @@ namespace acc {
 
 namespace {
 
+// The points' ground-truth factors, one array per factor (the viewer colours by them):
+// {names, units, values: [[N], ...]}, or null when the dataset has none.
+nlohmann::json factor_columns(const Dataset& d, const LatentCodes& codes) {
+  if (!codes.factors.defined() || d.factor_names.empty()) return nullptr;
+  const nlohmann::json method = d.info.value("factors", nlohmann::json::object());
+  const nlohmann::json units = method.is_object() && method.contains("units")
+                                   ? method["units"]
+                                   : nlohmann::json(std::vector<std::string>(d.factor_names.size(), ""));
+  nlohmann::json values = nlohmann::json::array();
+  for (int64_t f = 0; f < codes.factors.size(1); ++f) values.push_back(json_flat(codes.factors.select(1, f)));
+  return {{"names", d.factor_names}, {"units", units}, {"values", values}};
+}
+
 constexpr int64_t kTrustK = 15;
 constexpr int64_t kUmapNeighbors = 15;
 constexpr int64_t kMaxPriorSamples = 10000;
@@ -87,6 +100,7 @@ void write_projection_set(ArtifactRun& run, const std::string& method,
                         {"coords", json_flat(p.coords)},
                         {"index", json_flat(codes.index)},
                         {"label", codes.labels.defined() ? json_flat(codes.labels) : nlohmann::json()},
+                        {"factors", factor_columns(run.dataset, codes)},
                         {"trustworthiness", {{"k", kTrustK}, {"value", json_number(trustworthiness(codes.means, p.coords, kTrustK, &trust))}}},
                         {"neighbors", run.knn_path()},
                         {"sprites", sprites}};

@@ -9,6 +9,7 @@
 #include "data/registry.h"
 #include "eval/artifact_sink.h"
 #include "eval/compare.h"
+#include "recipe/judge.h"
 #include "eval/periodic_eval.h"
 #include "error.h"
 #include "gating/gating_state.h"
@@ -473,6 +474,15 @@ std::vector<OpDef> op_build_table() {
                      if (std::find(plan.task_names.begin(), plan.task_names.end(), name) == plan.task_names.end())
                        throw Error(op.where() + ": field 'tasks': no attached task named '" + name + "'");
                    if (artifacts.dataset.empty()) artifacts.dataset = plan.artifact_dataset;
+                   if (!artifacts.judge.empty()) {
+                     const auto judge = plan.nodes.find(artifacts.judge);
+                     if (judge == plan.nodes.end())
+                       throw Error(op.where() + ": field 'judge': no node tagged '" + artifacts.judge +
+                                   "' is saved before this op; train the judge and save_checkpoint it first");
+                     const std::string why = judge_mismatch(*judge->second.model, *plan.model);
+                     if (!why.empty())
+                       throw Error(op.where() + ": field 'judge': node '" + artifacts.judge + "' cannot judge: " + why);
+                   }
                    const auto rows = check_artifacts(*plan.model, plan.datasets, artifacts, op.where());
                    std::string text = f["tasks"].empty() ? "all attached tasks" : f["tasks"].dump();
                    if (!rows.empty()) {

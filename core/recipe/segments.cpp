@@ -61,6 +61,13 @@ const std::string& maker(const std::map<std::string, std::string>& made_by, cons
 // could not compute what a sequential run does.
 void add_dependencies(Segment& s, size_t h, const std::vector<Segment>& earlier,
                       const std::map<std::string, std::string>& made_by, const std::vector<RecipeOp>& ops) {
+  // An evaluate with a judge (traversal_effects) reads that node: wait for its segment.
+  for (size_t i = s.begin; i < s.end; ++i) {
+    const auto judge = ops[i].fields.value("judge", nlohmann::json(""));
+    const bool named = !(judge.is_string() && judge.get<std::string>().empty());
+    const bool made_here = judge.is_string() && std::count(s.tags.begin(), s.tags.end(), judge.get<std::string>());
+    if (ops[i].op == "evaluate" && named && !made_here) add_unique(s.depends, maker(made_by, judge, ops[i], "judge"));
+  }
   const RecipeOp& head = ops[h];
   const auto first = ops.begin();
   if (head.op == "fork") {
