@@ -280,6 +280,19 @@ TEST(Artifacts, ExportWritesNpyFilesAndCompareGroupsSeeds) {
   EXPECT_NE(run_acc("compare s/base s/s1_done --runs " + dir.path().string()).exit_code, 0);
 }
 
+TEST(Artifacts, GroupDifferencesUseWelch) {
+  // s_a = 1, s_b = 2, n = 3 each: se = sqrt(5/3), Welch df = 2.941 (exact t quantile 3.219).
+  const auto d = acc::welch_difference({1.0, 2.0, 3.0}, {4.0, 6.0, 8.0});
+  ASSERT_TRUE(d);
+  EXPECT_DOUBLE_EQ(d->diff, 4.0);
+  EXPECT_NEAR(d->df, 2.941, 1e-3);
+  EXPECT_NEAR(d->ci_high - d->diff, 3.219 * std::sqrt(5.0 / 3.0), 0.02);
+  EXPECT_FALSE(d->significant);  // the interval [-0.17, 8.17] holds 0
+  EXPECT_TRUE(acc::welch_difference({1.0, 2.0, 3.0}, {11.0, 12.0, 13.0})->significant);
+  EXPECT_FALSE(acc::welch_difference({1.0}, {2.0, 3.0}));
+  EXPECT_DOUBLE_EQ(acc::t_quantile_95_fractional(4.0), 2.776);
+}
+
 TEST(Artifacts, StatsUseStudentT) {
   const auto s = acc::metric_stats({1.0, 2.0, 3.0});
   EXPECT_DOUBLE_EQ(s.mean, 2.0);

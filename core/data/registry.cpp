@@ -33,7 +33,7 @@ std::vector<OptionSpec> idx_options(const std::string& default_path, const std::
        "keep only the first N test images (0 = all); evaluation and artifacts then see only these"},
       {"factors", OptionType::kString, false, default_factors,
        "ground-truth factors computed at load: `morphometry` (Morpho-MNIST stroke thickness, slant, length, width, "
-       "height of each image, in its own pixels; docs/datasets.md) or `none`"},
+       "height of each image, in its own pixels; docs/data.md) or `none`"},
   };
 }
 

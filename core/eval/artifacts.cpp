@@ -34,7 +34,7 @@ std::string needs_factors(const Model& model, const Dataset&, const DatasetMap& 
   }
   for (const auto& [name, d] : datasets)
     if (usable_factor_set(model, *d)) return "";
-  return "needs a dataset with ground-truth factors (shapes, thickness, slant) of the model's image shape";
+  return "needs a dataset with ground-truth factors (shapes, thickness, slant, mnist's morphometry) of the model's image shape";
 }
 
 std::string always(const Model&, const Dataset&, const DatasetMap&, const ArtifactSettings&) { return ""; }

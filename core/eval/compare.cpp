@@ -32,6 +32,35 @@ double t_quantile_95(int64_t df) {
   return 1.960 + 2.4 / static_cast<double>(df);  // within 0.002 of the exact value beyond 30
 }
 
+double t_quantile_95_fractional(double df) {
+  if (!(df >= 1)) return NAN;
+  const int64_t lo = static_cast<int64_t>(std::floor(df));
+  if (static_cast<double>(lo) == df) return t_quantile_95(lo);
+  const double share = (1 / static_cast<double>(lo) - 1 / df) / (1 / static_cast<double>(lo) - 1 / static_cast<double>(lo + 1));
+  return t_quantile_95(lo) + share * (t_quantile_95(lo + 1) - t_quantile_95(lo));
+}
+
+std::optional<GroupDifference> welch_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() < 2 || b.size() < 2) return std::nullopt;
+  const MetricStats sa = metric_stats(a), sb = metric_stats(b);
+  const double va = sa.std * sa.std / double(sa.n), vb = sb.std * sb.std / double(sb.n);
+  GroupDifference d;
+  d.diff = sb.mean - sa.mean;
+  const double se2 = va + vb;
+  if (se2 <= 0) {  // both groups constant: the difference is exact
+    d.ci_low = d.ci_high = d.diff;
+    d.df = double(sa.n + sb.n - 2);
+    d.significant = d.diff != 0;
+    return d;
+  }
+  d.df = se2 * se2 / (va * va / double(sa.n - 1) + vb * vb / double(sb.n - 1));
+  const double half = t_quantile_95_fractional(d.df) * std::sqrt(se2);
+  d.ci_low = d.diff - half;
+  d.ci_high = d.diff + half;
+  d.significant = d.ci_low > 0 || d.ci_high < 0;
+  return d;
+}
+
 MetricStats metric_stats(const std::vector<double>& v) {
   MetricStats s;
   s.n = static_cast<int64_t>(v.size());
@@ -99,6 +128,18 @@ Comparison compare_nodes(const std::filesystem::path& runs_root, const std::vect
     }
     c.groups.push_back(g);
   }
+  const auto group_values = [&](const SeedGroup& g, size_t r) {
+    std::vector<double> v;
+    for (size_t m : g.members)
+      if (c.values[r][m]) v.push_back(*c.values[r][m]);
+    return v;
+  };
+  for (size_t k = 1; k < c.groups.size(); ++k) {
+    std::vector<std::optional<GroupDifference>> row;
+    for (size_t r = 0; r < c.metrics.size(); ++r)
+      row.push_back(welch_difference(group_values(c.groups[0], r), group_values(c.groups[k], r)));
+    c.group_differences.push_back(row);
+  }
   return c;
 }
 
@@ -124,7 +165,15 @@ nlohmann::json Comparison::to_json() const {
                              {"ci95", {g.stats[r]->ci_low, g.stats[r]->ci_high}}};
     groups_j.push_back({{"members", members}, {"stats", stats}});
   }
-  return {{"nodes", nodes}, {"rows", rows}, {"seed_groups", groups_j}};
+  nlohmann::json differences = nlohmann::json::array();
+  for (size_t k = 0; k < group_differences.size(); ++k) {
+    nlohmann::json stats = nlohmann::json::object();
+    for (size_t r = 0; r < metrics.size(); ++r)
+      if (const auto& d = group_differences[k][r])
+        stats[metrics[r]] = {{"diff", d->diff}, {"ci95", {d->ci_low, d->ci_high}}, {"df", d->df}, {"significant", d->significant}};
+    differences.push_back({{"group", k + 2}, {"minus_group", 1}, {"method", "welch"}, {"stats", stats}});
+  }
+  return {{"nodes", nodes}, {"rows", rows}, {"seed_groups", groups_j}, {"group_differences", differences}};
 }
 
 namespace {
@@ -170,6 +219,15 @@ std::string Comparison::table() const {
       const MetricStats& s = *groups[g].stats[r];
       os << "  " << pad(metrics[r], width[0]) << "  mean " << number(s.mean) << "  std " << number(s.std) << "  95% CI ["
          << number(s.ci_low) << ", " << number(s.ci_high) << "]  n " << s.n << "\n";
+    }
+  }
+  for (size_t k = 0; k < group_differences.size(); ++k) {
+    os << "\nseed group " << k + 2 << " - seed group 1 (Welch 95% CI; * = excludes 0):\n";
+    for (size_t r = 0; r < metrics.size(); ++r) {
+      if (!group_differences[k][r]) continue;
+      const GroupDifference& d = *group_differences[k][r];
+      os << "  " << pad(metrics[r], width[0]) << "  diff " << number(d.diff, true) << "  95% CI [" << number(d.ci_low)
+         << ", " << number(d.ci_high) << "]" << (d.significant ? " *" : "") << "\n";
     }
   }
   return os.str();
