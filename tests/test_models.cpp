@@ -50,12 +50,21 @@ void check_model_contract(const ModelSpec& spec, int64_t image_size) {
         EXPECT_EQ(out.at(o).sizes(), torch::IntArrayRef({kModelBatch, model->latent_dim()}))
             << model_output_name(o);
       }
+    if (!out.count(ModelOutput::RECONSTRUCTION)) continue;  // a classifier (cnn_classifier): checked below
     const torch::Tensor& recon = out.at(ModelOutput::RECONSTRUCTION);
     EXPECT_EQ(recon.sizes(), x.sizes());
     EXPECT_GE(recon.min().item<float>(), 0.0f);
     EXPECT_LE(recon.max().item<float>(), 1.0f);
   }
-  EXPECT_EQ(model->decode(torch::randn({kModelBatch, model->latent_dim()})).sizes(), x.sizes());
+  if (model->outputs().count(ModelOutput::RECONSTRUCTION)) {
+    EXPECT_EQ(model->decode(torch::randn({kModelBatch, model->latent_dim()})).sizes(), x.sizes());
+  } else {
+    // No decoder: it must classify, and say so when asked to decode.
+    model->eval();
+    EXPECT_EQ(model->forward(x).at(ModelOutput::LOGITS).size(0), kModelBatch);
+    EXPECT_NE(error_of([&] { model->decode(torch::randn({kModelBatch, model->latent_dim()})); }).find("no decoder"),
+              std::string::npos);
+  }
 
   const nlohmann::json config = model->config();
   EXPECT_EQ(config.at("type"), spec.name);
@@ -74,7 +83,7 @@ TEST(Models, EveryRegisteredModelHonoursTheContract) {
 }
 
 TEST(Models, ModelNamesListsEveryRow) {
-  EXPECT_EQ(model_names(), "linear_ae, conv_ae, conv_vae, supervised_ae, gmvae, factor_slot_vae");
+  EXPECT_EQ(model_names(), "linear_ae, conv_ae, conv_vae, supervised_ae, cnn_classifier, gmvae, factor_slot_vae");
   EXPECT_EQ(find_model_spec("nope"), nullptr);
 }
 
@@ -101,7 +110,7 @@ TEST(Models, UnknownModelErrorListsValidNames) {
   const std::string msg = error_of([] { build_model("resnet", {}, "recipe.yaml:3"); });
   EXPECT_NE(msg.find("recipe.yaml:3"), std::string::npos) << msg;
   EXPECT_NE(msg.find("'resnet'"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("linear_ae, conv_ae, conv_vae, supervised_ae, gmvae, factor_slot_vae"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("linear_ae, conv_ae, conv_vae, supervised_ae, cnn_classifier, gmvae, factor_slot_vae"), std::string::npos) << msg;
 }
 
 TEST(Models, BadOptionsNameTheField) {

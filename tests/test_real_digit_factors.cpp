@@ -3,6 +3,7 @@
 // what a latent sweep does to decoded digits, judged by a classifier node of the run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -111,10 +112,16 @@ TEST_F(RealDigits, TraversalEffectsAreConsistentAndJudged) {
   EXPECT_EQ(j["judge"]["tag"], "judge");
   EXPECT_EQ(j["judge"]["model"], "cnn_classifier");
   EXPECT_EQ(j["judge"]["meets_requirement"], j["judge"]["test_accuracy"].get<double>() >= 0.97);
+  // 30 steps on 500 digits already put the classifier far above chance (0.1): it learns.
+  EXPECT_GT(j["judge"]["test_accuracy"].get<double>(), 0.4);
 
   const auto values = j["values"].get<std::vector<double>>();
   for (const auto& g : j["groups"]) {
     ASSERT_EQ(g["mean"].size(), 5u);
+    for (size_t k = 0; k < 5; ++k) {  // range = max - min of the mean curve
+      const auto mean = g["mean"][k].get<std::vector<double>>();
+      EXPECT_NEAR(g["range"][k].get<double>(), *std::max_element(mean.begin(), mean.end()) - *std::min_element(mean.begin(), mean.end()), 1e-4);
+    }
     ASSERT_EQ(g["digit_kept"].size(), 9u);
     double kept = 0;
     for (const auto& k : g["digit_kept"]) {

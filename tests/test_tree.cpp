@@ -285,17 +285,32 @@ TEST(Tree, MnistFactorExperimentRunsEndToEnd) {
   ASSERT_TRUE(acc::test::mnist_available()) << "MNIST missing: run `make data`";
   acc::test::TempDir dir;
   const auto r = run_acc("run mnist_factor_experiment --set steps=4 --set synthetic_n=200 --set batch_size=16 "
+                         "--set judge_epochs=1 --set train_limit=256 --set test_limit=64 --set effect_images=8 "
                          "--quiet --run-id fx --runs " + dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto root = acc::resolve_node(dir.path(), "fx/experiment_root");
-  const auto mnist_only = acc::resolve_node(dir.path(), "fx/mnist_only_5k");
-  const auto curriculum = acc::resolve_node(dir.path(), "fx/curriculum_5k");
-  EXPECT_EQ(acc::resolve_node(dir.path(), "fx/mnist_only").node.parent, root.node.id);
-  EXPECT_EQ(acc::resolve_node(dir.path(), "fx/with_curriculum").node.parent, root.node.id);
-  EXPECT_TRUE(mnist_only.node.metrics.contains("digit"));
-  EXPECT_FALSE(mnist_only.node.metrics.contains("thickness"));
-  EXPECT_TRUE(curriculum.node.metrics["thickness"].contains("r2"));
-  EXPECT_TRUE(curriculum.node.metrics["slant"].contains("r2"));
-  EXPECT_TRUE(curriculum.node.metrics["kl_thickness"].contains("active_units"));
-  EXPECT_TRUE(equal(model_tensors(acc::resolve_node(dir.path(), "fx/with_curriculum")), model_tensors(root)));
+  EXPECT_TRUE(acc::resolve_node(dir.path(), "fx/judge").node.metrics["digit_judge"].contains("accuracy"));
+  for (const std::string seed : {"42", "123", "456"}) {
+    const auto mnist_only = acc::resolve_node(dir.path(), "fx/mnist_only_s" + seed + "_end");
+    const auto curriculum = acc::resolve_node(dir.path(), "fx/curriculum_s" + seed + "_end");
+    EXPECT_EQ(acc::resolve_node(dir.path(), "fx/mnist_only_s" + seed).node.parent, root.node.id);
+    EXPECT_EQ(acc::resolve_node(dir.path(), "fx/curriculum_s" + seed).node.parent, root.node.id);
+    EXPECT_TRUE(mnist_only.node.metrics.contains("digit"));
+    EXPECT_FALSE(mnist_only.node.metrics.contains("thickness"));
+    EXPECT_TRUE(curriculum.node.metrics["thickness"].contains("r2"));
+    EXPECT_TRUE(curriculum.node.metrics["slant"].contains("r2"));
+    EXPECT_TRUE(curriculum.node.metrics["kl_thickness"].contains("active_units"));
+    // Scored on the real digits: slot R² against MNIST morphometry, traversal effects judged.
+    EXPECT_TRUE(curriculum.node.metrics["disentanglement.mnist"].contains("r2_thickness_thickness"));
+    EXPECT_TRUE(mnist_only.node.metrics["traversal_effects.mnist"].contains("thickness_digit_kept"));
+  }
+  // Every branch forks the same weights.
+  EXPECT_TRUE(equal(model_tensors(acc::resolve_node(dir.path(), "fx/curriculum_s123")), model_tensors(root)));
+  EXPECT_TRUE(equal(model_tensors(acc::resolve_node(dir.path(), "fx/mnist_only_s456")), model_tensors(root)));
+  // The compare op groups the seeds of each branch and differences them.
+  const auto comparison = acc::read_json_file(dir / "fx" / "comparison" / "run" / "factor_experiment_latest.json");
+  ASSERT_EQ(comparison["seed_groups"].size(), 2u);
+  EXPECT_EQ(comparison["seed_groups"][1]["members"].size(), 3u);
+  ASSERT_EQ(comparison["group_differences"].size(), 1u);
+  EXPECT_TRUE(comparison["group_differences"][0]["stats"].contains("digit.accuracy"));
 }

@@ -7,6 +7,9 @@
 //               image's values and measures centred on their own means, one pooled fit):
 //               how much of what the sweep changes it explains, free of the differences
 //               between digits;
+//   range       max - min of the mean measure over the traversal values: the size of the
+//               effect without its sign (a latent axis's direction is arbitrary, so slopes
+//               of different seeds must not be averaged; ranges and R² can be);
 //   digit kept  the share of decoded images the judge gives the digit it gives the image's
 //               undisturbed reconstruction (decode of its own code).
 // A clean thickness slot: high thickness R², small slant slope, digit kept near 1.
@@ -189,7 +192,7 @@ void write_traversal_effects(ArtifactRun& run) {
     const auto kept = classify(judge, decoded, run.device).view({n, steps}).eq(reference_digit.view({n, 1}));
     const auto valid = m.empty.logical_not().view({n, steps});
     nlohmann::json mean = nlohmann::json::array(), sd = nlohmann::json::array(), slope = nlohmann::json::array(),
-                   r2 = nlohmann::json::array();
+                   r2 = nlohmann::json::array(), range = nlohmann::json::array();
     std::vector<std::vector<double>> panels;
     for (int64_t k = 0; k < measures; ++k) {
       const auto column = m.values.select(1, k).view({n, steps});
@@ -200,6 +203,12 @@ void write_traversal_effects(ArtifactRun& run) {
         per_step_sd.push_back(picked.numel() > 1 ? picked.std(/*unbiased=*/false).item<double>() : NAN);
       }
       const Fit fit = within_image_fit(column.contiguous(), values, valid.contiguous());
+      double lo = INFINITY, hi = -INFINITY;
+      for (const double y : per_step_mean)
+        if (std::isfinite(y)) lo = std::min(lo, y), hi = std::max(hi, y);
+      const double extent = hi >= lo ? hi - lo : NAN;
+      range.push_back(json_number(extent));
+      metrics[g.name + "_" + names[static_cast<size_t>(k)] + "_range"] = json_number(extent);
       mean.push_back(json_flat(torch::tensor(per_step_mean, torch::kDouble)));
       sd.push_back(json_flat(torch::tensor(per_step_sd, torch::kDouble)));
       slope.push_back(json_number(fit.slope));
@@ -220,6 +229,7 @@ void write_traversal_effects(ArtifactRun& run) {
                       {"std", sd},
                       {"slope", slope},
                       {"r2", r2},
+                      {"range", range},
                       {"digit_kept", json_flat(kept_per_step)},
                       {"digit_kept_rate", kept_rate},
                       {"empty", json_flat(m.empty.view({n, steps}).sum(0))}});
