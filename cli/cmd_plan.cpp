@@ -48,8 +48,8 @@ int run_plan(const PlanCommandOptions& o) {
   const Recipe recipe = load_recipe(recipe_path, overrides);
   PlanSettings settings;
   settings.data_root = fs::absolute(default_data_root()).lexically_normal().string();
-  plan_recipe(recipe, settings.data_root);  // validates every op, as acc run would
-  const std::vector<Segment> segments = split_segments(recipe);
+  const Plan plan = plan_recipe(recipe, settings.data_root);  // validates every op, as acc run would
+  const std::vector<Segment> segments = split_segments(recipe, plan.implicit_tags);
 
   settings.acc = o.acc.empty() ? user_facing_binary() : fs::absolute(o.acc).string();
   settings.recipe = fs::absolute(recipe_path).lexically_normal().string();

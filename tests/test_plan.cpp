@@ -11,6 +11,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "recipe/node_state.h"
+#include "recipe/runner.h"
 #include "recipe/segments.h"
 #include "run/checkpoint.h"
 #include "run/event_log.h"
@@ -393,4 +394,54 @@ TEST(Plan, AFailingBranchFailsMakeAndTheRun) {
   EXPECT_TRUE(fs::exists(run / ".plan" / "root.done"));
   const auto events = acc::read_events(run / "events.jsonl");
   EXPECT_EQ(events.back()["type"], "run.failed");
+}
+
+// A recipe that forks from an epoch node (`<branch>_epoch_<E>`, saved by `train: {epochs}`):
+// acc plan knows which segment makes it, and make -j2 builds the tree a sequential run does.
+const char* kEpochFork = R"(name: epoch_fork
+seed: 5
+ops:
+  - {op: load_dataset, name: thick, source: thickness, n: 80}
+  - {op: create_model, model: linear_ae, hidden: 8, image_size: 32}
+  - {op: attach_task, task: reconstruction, name: recon, dataset: thick}
+  - {op: save_checkpoint, tag: init}
+  - {op: train, epochs: 3, batch_size: 32}
+  - {op: fork, from: init_epoch_2, tag: from_epoch_2}
+  - {op: train, steps: 3, batch_size: 32}
+  - {op: save_checkpoint, tag: more}
+)";
+
+TEST(Segments, AForkFromAnEpochNodeWaitsForTheSegmentThatTrainsIt) {
+  const auto recipe = acc::parse_recipe(kEpochFork, "e.yaml");
+  // Without the plan's epoch tags the fork's parent is unknown, as before.
+  EXPECT_NE(acc::test::error_of([&] { acc::split_segments(recipe); }).find("no node tagged \"init_epoch_2\""),
+            std::string::npos);
+  const acc::Plan plan = acc::plan_recipe(recipe);
+  const auto segments = acc::split_segments(recipe, plan.implicit_tags);
+  ASSERT_EQ(segments.size(), 2u);
+  EXPECT_EQ(segments[0].tags, (std::vector<std::string>{"init", "init_epoch_1", "init_epoch_2", "init_epoch_3"}));
+  EXPECT_EQ(segments[1].name, "from_epoch_2");
+  EXPECT_EQ(segments[1].depends, std::vector<std::string>{"init"});
+}
+
+TEST(Plan, MakeJ2ForksFromAnEpochNodeAsASequentialRun) {
+  acc::test::TempDir dir;
+  acc::test::write_text(dir / "e.yaml", kEpochFork);
+  const std::string recipe = (dir / "e.yaml").string();
+  const auto seq = run_acc("run " + recipe + " --runs " + (dir / "seq").string() + " --run-id s --threads 1 --quiet");
+  ASSERT_EQ(seq.exit_code, 0) << seq.output;
+  const auto plan = run_acc("plan " + recipe + " --runs " + (dir / "par").string() + " --run-id p -o " +
+                            (dir / "e.mk").string());
+  ASSERT_EQ(plan.exit_code, 0) << plan.output;
+  const auto make = acc::test::run_shell("/usr/bin/make -f " + (dir / "e.mk").string() + " -j2");
+  ASSERT_EQ(make.exit_code, 0) << make.output;
+  const auto s_nodes = nodes_by_tag(dir / "seq" / "s"), p_nodes = nodes_by_tag(dir / "par" / "p");
+  ASSERT_EQ(p_nodes.size(), s_nodes.size());
+  EXPECT_EQ(tag_of(p_nodes, p_nodes.at("from_epoch_2").parent), "init_epoch_2");
+  for (const auto& [tag, s] : s_nodes) {
+    ASSERT_TRUE(p_nodes.count(tag)) << tag;
+    EXPECT_EQ(p_nodes.at(tag).step, s.step) << tag;
+    EXPECT_TRUE(bitwise_equal(restored_state(dir / "par" / "p", p_nodes.at(tag)), restored_state(dir / "seq" / "s", s)))
+        << tag;
+  }
 }

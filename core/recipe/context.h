@@ -68,6 +68,10 @@ struct Plan {
   int64_t step = 0;           // the current branch's global step
   std::string current_tag;    // the node the branch last saved or forked, as RecipeContext::current_tag
   std::vector<std::string> lines;  // the printed plan, one line per op
+  size_t op_index = 0;             // the op being planned (plan_recipe sets it)
+  // Nodes an op saves that are not named by its own fields: a train op's epoch nodes
+  // (`<branch>_epoch_<E>`), by op index, so acc plan knows which segment makes them.
+  std::map<size_t, std::vector<std::string>> implicit_tags;
   PlanNode node_here(int64_t at_step) const {
     return {model, task_names, has_training_task, artifact_dataset, train_dataset, at_step};
   }

@@ -330,6 +330,7 @@ std::vector<OpDef> op_build_table() {
                                                 "under another tag before this train op");
                      plan.current_tag = tag;
                      plan.nodes[tag] = plan.node_here(e * epochs.steps_per_epoch);
+                     plan.implicit_tags[plan.op_index].push_back(tag);
                      saves = saves.empty() ? tag : saves.substr(0, saves.find(" ..")) + " .. " + tag;
                    }
                    plan.total_steps += steps;

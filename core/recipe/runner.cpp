@@ -29,8 +29,10 @@ namespace fs = std::filesystem;
 Plan plan_recipe(const Recipe& recipe, const std::string& data_root) {
   Plan plan;
   plan.data_root = data_root.empty() ? default_data_root() : data_root;
-  for (const auto& op : recipe.ops) {
+  for (size_t i = 0; i < recipe.ops.size(); ++i) {
+    const RecipeOp& op = recipe.ops[i];
     const nlohmann::json fields = resolve_op_fields(op);
+    plan.op_index = i;
     find_op(op.op)->plan(op, fields, plan);
   }
   return plan;
@@ -330,7 +332,7 @@ RunResult run_segment(const Recipe& given, const std::string& segment_name, cons
   if (fs::exists(dir / run_format::kConfigFile, ec)) info = read_run(runs_root, options.run_id);
   const Recipe recipe = info ? recipe_to_join(*info, given, "--segment " + segment_name) : given;
   const Plan plan = plan_recipe(recipe, info ? info->config.value("data_root", options.data_root) : options.data_root);
-  const std::vector<Segment> segments = split_segments(recipe);
+  const std::vector<Segment> segments = split_segments(recipe, plan.implicit_tags);
   const Segment& segment = find_segment(segments, segment_name);
   if (!info && segment.begin != 0)
     throw Error("--segment " + segment_name + ": run " + options.run_id + " does not exist in " + runs_root +

@@ -94,7 +94,7 @@ void add_dependencies(Segment& s, size_t h, const std::vector<Segment>& earlier,
 
 }  // namespace
 
-std::vector<Segment> split_segments(const Recipe& recipe) {
+std::vector<Segment> split_segments(const Recipe& recipe, const std::map<size_t, std::vector<std::string>>& implicit_tags) {
   const auto& ops = recipe.ops;
   std::vector<size_t> starts = {0};
   std::vector<size_t> heads = {0};  // the op that opens each segment
@@ -117,8 +117,11 @@ std::vector<Segment> split_segments(const Recipe& recipe) {
     Segment s;
     s.begin = starts[k];
     s.end = k + 1 < starts.size() ? starts[k + 1] : ops.size();
-    for (size_t i = s.begin; i < s.end; ++i)
+    for (size_t i = s.begin; i < s.end; ++i) {
       if (ops[i].op == "fork" || ops[i].op == "save_checkpoint") s.tags.push_back(tag_of(ops[i]));
+      if (const auto it = implicit_tags.find(i); it != implicit_tags.end())
+        s.tags.insert(s.tags.end(), it->second.begin(), it->second.end());
+    }
     std::string name = s.tags.empty() ? "" : safe_name(s.tags.front());
     if (name.empty() && k == 0) name = "trunk";
     if (name.empty()) name = reads_other_nodes(ops[heads[k]].op) ? ops[heads[k]].op : "segment_" + std::to_string(k);

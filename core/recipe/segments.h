@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -31,7 +32,11 @@ struct Segment {
 
 // The recipe's segments in recipe order (each depends only on earlier ones). acc::Error
 // naming the op's line for a create_model segment without set_seed.
-std::vector<Segment> split_segments(const Recipe& recipe);
+// `implicit_tags` (Plan::implicit_tags, from plan_recipe): nodes ops save without naming them
+// in their fields — a train op's epoch nodes — so a fork from `<branch>_epoch_<E>` waits for
+// the segment that trains it.
+std::vector<Segment> split_segments(const Recipe& recipe,
+                                    const std::map<size_t, std::vector<std::string>>& implicit_tags = {});
 // acc::Error listing the names when there is no segment `name`.
 const Segment& find_segment(const std::vector<Segment>& segments, const std::string& name);
 // The lineage a sequential run holds when it reaches op `index` (what the context's
