@@ -144,8 +144,13 @@ function compileTerm(t) {
   if (FIELDS[key]) field = { name: key, kind: FIELDS[key].kind };
   else if (t.field.includes('.')) {
     const parts = t.field.split('.');
-    if (parts.length > 3 || parts.some((p) => !p)) throw new QueryError(`metric '${t.field}' should be task.metric or node.task.metric`, t.at);
-    field = { name: t.field, kind: 'number', metric: parts.length === 3 ? { tag: parts[0], task: parts[1], name: parts[2] } : { task: parts[0], name: parts[1] } };
+    if (parts.some((p) => !p)) throw new QueryError(`metric '${t.field}' should be task.metric or node.task.metric`, t.at);
+    // Task names may hold dots (disentanglement.shapes), so a.b.c is task a.b on any node, or
+    // task b on node a: both are looked up.
+    const name = parts.pop();
+    const reads = [{ task: parts.join('.') }];
+    if (parts.length > 1) reads.push({ tag: parts[0], task: parts.slice(1).join('.') });
+    field = { name: t.field, kind: 'number', metric: { name, reads } };
   } else {
     throw new QueryError(`unknown field '${t.field}' (fields: ${FIELD_NAMES.join(', ')}, or a metric as task.metric)`, t.at);
   }
@@ -172,8 +177,8 @@ function fieldValues(field, run, state) {
   if (field.metric) {
     const fm = run.summary?.final_metrics;
     if (!fm || typeof fm !== 'object') return [];
-    const tags = field.metric.tag ? [field.metric.tag] : Object.keys(fm);
-    return tags.map((tag) => fm[tag]?.[field.metric.task]?.[field.metric.name]).filter((v) => typeof v === 'number');
+    return field.metric.reads.flatMap(({ tag, task }) => (tag ? [tag] : Object.keys(fm)).map((t) => fm[t]?.[task]?.[field.metric.name]))
+      .filter((v) => typeof v === 'number');
   }
   const values = FIELDS[field.name].values(run, state);
   return field.kind === 'number' ? values.filter((v) => typeof v === 'number' && Number.isFinite(v))

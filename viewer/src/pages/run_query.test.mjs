@@ -90,6 +90,17 @@ test('a metric term holds when ANY node of the run satisfies it', () => {
   assert.deepEqual(ids('recon.nosuch>0'), [], 'a metric no run has matches nothing');
 });
 
+test('task names with dots: a.b.c is task a.b on any node, or task b on node a', () => {
+  const dotted = [
+    run('d1', { metrics: { trained: { 'disentanglement.shapes': { mig: 0.3 } }, epoch_1: { 'disentanglement.shapes': { mig: 0.01 } } } }),
+    run('d2', { metrics: { trained: { 'disentanglement.shapes': { mig: 0.02 } } } }),
+  ];
+  const keep = (q) => filterRuns(q, dotted).runs.map((r) => r.run_id);
+  assert.deepEqual(keep('disentanglement.shapes.mig>0.1'), ['d1']);
+  assert.deepEqual(keep('epoch_1.disentanglement.shapes.mig<0.1'), ['d1']);
+  assert.deepEqual(keep('trained.disentanglement.shapes.mig<0.1'), ['d2']);
+});
+
 test('and binds tighter than or; parentheses regroup', () => {
   assert.deepEqual(ids('status=completed recipe~gating or digit.accuracy>=0.9'), ['gating-a', 'judge-c']);
   assert.deepEqual(ids('status=completed and recipe~gating or status=cancelled'), ['gating-a', 'plain-d']);
@@ -121,7 +132,7 @@ test('errors name the problem and its 1-based position', () => {
   assert.equal(errorOf('duration~3'), "'~' matches text, and 'duration' is a number at position 9");
   assert.equal(errorOf('recipe=1..2'), "a range needs a numeric field, and 'recipe' is text at position 1");
   assert.equal(errorOf('colour=red'), "unknown field 'colour' (fields: status, recipe, id, phase, started, reason, node, duration, nodes, or a metric as task.metric) at position 1");
-  assert.equal(errorOf('a.b.c.d>1'), "metric 'a.b.c.d' should be task.metric or node.task.metric at position 1");
+  assert.equal(errorOf('recon..psnr>1'), "metric 'recon..psnr' should be task.metric or node.task.metric at position 1");
   assert.equal(errorOf('status='), "'status=' needs a value after it at position 8");
   assert.equal(errorOf('>3'), "'>' needs a field name before it at position 1");
   assert.equal(errorOf('or judge'), "'or' needs a term before it at position 1");
