@@ -44,14 +44,16 @@ export function smoothEma(steps, values, s, unit = 1) {
   return out;
 }
 
-// The unit a chart's slider value is per: a thousandth of the steps the chart spans (all its
-// series together, whatever the zoom), so one slider position smooths over the same share of
-// any run, and all series of a chart are weighted alike. 1 step for a chart of one step.
+// The unit a chart's slider value is per: 1/200 of the steps the chart spans (all its series
+// together, whatever the zoom), so one slider position smooths over the same share of any run
+// (s = 0.9: tau = 4.7% of the span; 0.99: 50%), and all series of a chart are weighted alike.
+// 1 step for a chart of one step.
+const SPAN_UNITS = 200;
 export function smoothingUnit(list) {
   let lo = Infinity;
   let hi = -Infinity;
   for (const { steps } of list) if (steps.length) { lo = Math.min(lo, steps[0]); hi = Math.max(hi, steps[steps.length - 1]); }
-  return hi > lo ? (hi - lo) / 1000 : 1;
+  return hi > lo ? (hi - lo) / SPAN_UNITS : 1;
 }
 
 // The time constant in steps (the e-folding distance of the weights) of s per `unit` steps.

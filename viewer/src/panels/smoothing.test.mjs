@@ -70,7 +70,7 @@ test('larger s smooths more; the unit scales the steps', () => {
   assert.ok(peak(0.5, 1) > peak(0.9, 1));
   close(peak(0.9, 1), peak(0.9 ** 0.5, 0.5), 1e-12, 's per unit, unit halved');
   assert.ok(Math.abs(timeConstant(0.9, 1) - 9.49) < 0.01);
-  assert.equal(smoothingUnit([{ steps: [10, 20] }, { steps: [0, 2000] }]), 2);
+  assert.equal(smoothingUnit([{ steps: [10, 20] }, { steps: [0, 2000] }]), 10);
   assert.equal(smoothingUnit([{ steps: [5] }]), 1);
   assert.deepEqual(['0.6', '', 'x', '-1', '2'].map(parseSmoothing), [0.6, 0, 0, 0, 0.999]);
 });
