@@ -19,38 +19,16 @@ namespace {
 namespace fs = std::filesystem;
 using test::run_acc;
 
-// A judge (cnn_classifier) and a small factor-slot VAE on 500 / 200 MNIST digits, a few
-// steps each: the numbers are meaningless, the files and their consistency are not.
-const char* const kRecipe = R"(name: real_digits
-seed: 1
-ops:
-  - {op: load_dataset, name: mnist, image_size: 32, train_limit: 500, test_limit: 200}
-  - {op: create_model, model: cnn_classifier, image_size: 32}
-  - {op: attach_task, task: logits_classification, name: digit, dataset: mnist}
-  - {op: train, steps: 30, batch_size: 32}
-  - {op: save_checkpoint, tag: judge}
-  - {op: evaluate}
-  - {op: set_seed, seed: 2}
-  - op: create_model
-    model: factor_slot_vae
-    image_size: 32
-    groups:
-      - {name: digit, start: 0, end: 4}
-      - {name: thickness, start: 4, end: 7}
-      - {name: free, start: 7, end: 10}
-  - {op: attach_task, task: reconstruction, name: recon, dataset: mnist}
-  - {op: train, steps: 20, batch_size: 32}
-  - {op: save_checkpoint, tag: vae}
-  - {op: evaluate, artifacts: [traversal_effects, disentanglement, pca], judge: judge, effect_images: 24}
-)";
+// tests/fixtures/real_digits.yaml: a judge (cnn_classifier) and a small factor-slot VAE on a
+// few hundred MNIST digits, evaluated with traversal_effects (24 images), disentanglement, pca.
+std::string fixture_recipe() { return test::source_dir() + "/tests/fixtures/real_digits.yaml"; }
 
 class RealDigits : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!test::mnist_available()) return;
     dir_ = new test::TempDir();
-    test::write_text(*dir_ / "r.yaml", kRecipe);
-    const auto r = run_acc("run " + (*dir_ / "r.yaml").string() + " --runs " + dir_->path().string() + " --run-id r -q");
+    const auto r = run_acc("run " + fixture_recipe() + " --runs " + dir_->path().string() + " --run-id r -q");
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   static void TearDownTestSuite() {
@@ -172,6 +150,21 @@ TEST_F(RealDigits, ProjectionsCarryTheFactorsAndExportWritesThem) {
   EXPECT_NE(manifest.dump().find("\"factor_names\":[\"thickness\",\"slant\",\"length\",\"width\",\"height\"]"),
             std::string::npos)
       << manifest.dump();
+}
+
+TEST_F(RealDigits, AccEvalBackfillsTraversalEffectsWithAJudge) {
+  // On a copy, so the other tests keep reading the recipe's own files.
+  const fs::path root = dir_->path() / "copy";
+  fs::create_directories(root);
+  fs::copy(run(), root / "r", fs::copy_options::recursive);
+  const auto r = run_acc("eval r/vae --runs " + root.string() + " --artifacts traversal_effects --judge judge --effect-images 8");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const nlohmann::json j = read_json_file(root / "r" / "eval" / "vae" / "traversal_effects_mnist_latest.json");
+  EXPECT_EQ(j["n"], 8);
+  EXPECT_EQ(j["judge"]["tag"], "judge");
+  const auto refused = run_acc("eval r/vae --runs " + root.string() + " --artifacts traversal_effects --judge vae");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("--judge: field 'judge': node 'vae' cannot judge"), std::string::npos) << refused.output;
 }
 
 TEST(TraversalEffectsPlan, RefusesAMissingOrUnfitJudgeAtPlanTime) {

@@ -68,8 +68,7 @@ nlohmann::json RecipeContext::evaluate(const std::vector<std::string>& task_name
   if (!artifacts.names.empty()) {
     ArtifactSettings settings = artifacts;
     if (settings.dataset.empty()) settings.dataset = default_artifact_dataset(state);
-    if (!settings.judge.empty() && std::count(settings.names.begin(), settings.names.end(), "traversal_effects"))
-      settings.judge_model = load_judge(*store, settings.judge, datasets, state.device(), state.model(), "evaluate");
+    restore_requested_judge(settings, *store, datasets, state.device(), state.model(), "evaluate");
     std::vector<int64_t> samples;
     if (visualization_samples.contains(settings.dataset))
       samples = visualization_samples[settings.dataset].get<std::vector<int64_t>>();

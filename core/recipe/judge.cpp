@@ -1,6 +1,8 @@
 // Restoring the traversal_effects judge; see judge.h.
 #include "recipe/judge.h"
 
+#include <algorithm>
+
 #include "error.h"
 #include "recipe/node_state.h"
 #include "tasks/task.h"
@@ -31,6 +33,13 @@ std::shared_ptr<const Judge> load_judge(const CheckpointStore& store, const std:
   judge->node_id = node->id;
   judge->model_type = model_type(state.model());
   return judge;
+}
+
+void restore_requested_judge(ArtifactSettings& settings, const CheckpointStore& store, const DatasetMap& datasets,
+                             const torch::Device& device, const Model& judged, const std::string& where) {
+  const bool wanted = std::count(settings.names.begin(), settings.names.end(), "traversal_effects") > 0;
+  if (wanted && !settings.judge.empty())
+    settings.judge_model = load_judge(store, settings.judge, datasets, device, judged, where);
 }
 
 }  // namespace acc

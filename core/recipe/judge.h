@@ -19,4 +19,9 @@ std::string judge_mismatch(const Model& judge, const Model& judged);
 std::shared_ptr<const Judge> load_judge(const CheckpointStore& store, const std::string& tag, const DatasetMap& datasets,
                                         const torch::Device& device, const Model& judged, const std::string& where);
 
+// Sets settings.judge_model when traversal_effects is requested with a judge (load_judge);
+// leaves it null otherwise. The one call every evaluation path makes.
+void restore_requested_judge(ArtifactSettings& settings, const CheckpointStore& store, const DatasetMap& datasets,
+                             const torch::Device& device, const Model& judged, const std::string& where);
+
 }  // namespace acc

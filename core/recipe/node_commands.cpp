@@ -1,7 +1,6 @@
 // Commands on existing nodes; see node_commands.h.
 #include "recipe/node_commands.h"
 
-#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -84,9 +83,8 @@ nlohmann::json evaluate_existing(const fs::path& runs_root, const std::string& a
     if (stored.contains(settings.dataset)) samples = stored[settings.dataset].get<std::vector<int64_t>>();
     else if (datasets.count(settings.dataset)) samples = visualization_indices(*datasets[settings.dataset]);
     check_artifacts(state.model(), datasets, settings, "acc eval " + address);
-    if (!settings.judge.empty() && std::count(settings.names.begin(), settings.names.end(), "traversal_effects"))
-      settings.judge_model = load_judge(CheckpointStore(at.run.dir / run_format::kCheckpointsDir, at.run.id), settings.judge,
-                                        datasets, device, state.model(), "acc eval " + address + ": --judge");
+    restore_requested_judge(settings, CheckpointStore(at.run.dir / run_format::kCheckpointsDir, at.run.id), datasets,
+                            device, state.model(), "acc eval " + address + ": --judge");
     EventLog events(at.run.dir / run_format::kEventsFile, /*heartbeat_seconds=*/0,
                     [&] { refresh_viewer_mirror(at.run.dir); });
     ArtifactSink sink(at.run.dir, at.node.tag, at.node.id, at.node.step, &events);

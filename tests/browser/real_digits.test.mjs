@@ -1,6 +1,6 @@
 // Browser tests of real-digit factors (issue 18): a tiny real run made by acc — a cnn_classifier
-// judge and a factor-slot VAE on a few hundred MNIST digits, evaluated with traversal_effects and
-// pca — opened from file:// in headless Chromium. The Traversal effects card must show the
+// judge and a factor-slot VAE on a few hundred MNIST digits (tests/fixtures/real_digits.yaml) —
+// opened from file:// in headless Chromium. The Traversal effects card must show the
 // numbers of the run's own JSON, and the latent explorer must colour the points by a
 // morphometric factor with its legend. No page may log a console error.
 //
@@ -11,32 +11,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { OUTPUT_DIR, REPO, checkPrerequisites } from './env.mjs';
-import { BrowserSession, formatErrors, runHash, screenshot, viewerUrl, waitAttr, waitHook } from './browser_session.mjs';
+import { BrowserSession, runHash, screenshot, viewerUrl, waitAttr, waitHook } from './browser_session.mjs';
 import { runAcc } from './fixture_runs.mjs';
 
 const OUT = path.join(OUTPUT_DIR, 'real_digits');
 const ROOT = path.join(OUT, 'runs');
-const RECIPE = `name: real_digits_viewer
-seed: 1
-ops:
-  - {op: load_dataset, name: mnist, image_size: 32, train_limit: 400, test_limit: 160}
-  - {op: create_model, model: cnn_classifier, image_size: 32}
-  - {op: attach_task, task: logits_classification, name: digit, dataset: mnist}
-  - {op: train, steps: 20, batch_size: 32}
-  - {op: save_checkpoint, tag: judge}
-  - {op: set_seed, seed: 2}
-  - op: create_model
-    model: factor_slot_vae
-    image_size: 32
-    groups:
-      - {name: digit, start: 0, end: 4}
-      - {name: thickness, start: 4, end: 7}
-      - {name: free, start: 7, end: 10}
-  - {op: attach_task, task: reconstruction, name: recon, dataset: mnist}
-  - {op: train, steps: 10, batch_size: 32}
-  - {op: save_checkpoint, tag: vae}
-  - {op: evaluate, artifacts: [traversal_effects, pca], judge: judge, effect_images: 16}
-`;
+// Shared with tests/test_real_digit_factors.cpp: a judge and a small factor-slot VAE, evaluated
+// with traversal_effects, disentanglement and pca.
+const RECIPE = path.join(REPO, 'tests', 'fixtures', 'real_digits.yaml');
 
 let session;
 let runDir;
@@ -48,9 +30,7 @@ before(async () => {
   if (!fs.existsSync(data)) throw new Error(`MNIST not found at ${data}: run \`make data\`, or set ACC_DATA`);
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(ROOT, { recursive: true });
-  const recipe = path.join(OUT, 'real_digits.yaml');
-  fs.writeFileSync(recipe, RECIPE);
-  const { stdout } = await runAcc(['run', recipe, '--runs', ROOT, '--quiet']);
+  const { stdout } = await runAcc(['run', RECIPE, '--runs', ROOT, '--quiet']);
   runDir = stdout.trim().split('\n').pop();
   runId = path.basename(runDir);
   session = await BrowserSession.launch();
@@ -62,14 +42,7 @@ after(async () => {
 
 function viewerTest(name, fn) {
   test(name, { timeout: 60000 }, async () => {
-    const page = await session.newPage(name);
-    try {
-      await fn(page);
-    } finally {
-      await page.close();
-    }
-    const errors = session.errorsOf(name);
-    assert.equal(errors.length, 0, `console/page errors on this page:\n${formatErrors(errors)}`);
+    await session.checkPage(name, fn);
   });
 }
 
