@@ -40,6 +40,19 @@ export class BrowserSession {
     return this.errors.filter((e) => e.test === testName);
   }
 
+  // Runs fn(page) on a fresh page, closes it, then throws when the page logged an error that
+  // `allowError` does not accept: the body of every page test.
+  async checkPage(testName, fn, { allowError = () => false } = {}) {
+    const page = await this.newPage(testName);
+    try {
+      await fn(page);
+    } finally {
+      await page.close();
+    }
+    const errors = this.errorsOf(testName).filter((e) => !allowError(e));
+    if (errors.length) throw new Error(`console/page errors on this page:\n${formatErrors(errors)}`);
+  }
+
   async close() {
     await this.browser.close();
   }

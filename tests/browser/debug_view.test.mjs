@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { OUTPUT_DIR, checkPrerequisites } from './env.mjs';
-import { BrowserSession, formatErrors, runHash, screenshot, viewerUrl, waitAttr, waitHook } from './browser_session.mjs';
+import { BrowserSession, runHash, screenshot, viewerUrl, waitAttr, waitHook } from './browser_session.mjs';
 import { expectImagesLoaded, waitText } from './page_checks.mjs';
 import { makeFixtureRun } from './fixture_runs.mjs';
 import { addDebugFixture } from './debug_fixture.mjs';
@@ -45,14 +45,7 @@ after(async () => {
 // `allowError(e)` accepts console errors the test's own situation causes.
 function viewerTest(name, fn, { timeout = 60000, allowError = () => false } = {}) {
   test(name, { timeout }, async () => {
-    const page = await session.newPage(name);
-    try {
-      await fn(page);
-    } finally {
-      await page.close();
-    }
-    const errors = session.errorsOf(name).filter((e) => !allowError(e));
-    assert.equal(errors.length, 0, `console/page errors on this page:\n${formatErrors(errors)}`);
+    await session.checkPage(name, fn, { allowError });
   });
 }
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { OUTPUT_DIR, checkPrerequisites } from './env.mjs';
-import { BrowserSession, formatErrors, runHash, screenshot, viewerUrl, waitAttr, waitHook } from './browser_session.mjs';
+import { BrowserSession, runHash, screenshot, viewerUrl, waitAttr, waitHook } from './browser_session.mjs';
 import { copyRunOutsideRoot, makeFixtureRun, readEvents, rewriteMirror } from './fixture_runs.mjs';
 
 const ROOT = path.join(OUTPUT_DIR, 'smoothing_runs');
@@ -52,14 +52,7 @@ after(async () => {
 
 function pageTest(name, fn) {
   test(name, { timeout: 60000 }, async () => {
-    const page = await session.newPage(name);
-    try {
-      await fn(page);
-    } finally {
-      await page.close();
-    }
-    const errors = session.errorsOf(name);
-    assert.equal(errors.length, 0, `console/page errors on this page:\n${formatErrors(errors)}`);
+    await session.checkPage(name, fn);
   });
 }
 
